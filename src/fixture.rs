@@ -1,0 +1,340 @@
+//! The fixture file format (docs/fixtures.md): a line-based, diffable record of a card
+//! conversation. This module only reads and writes the text; replay lives in
+//! `transport::replay`.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+/// The only format version this build reads and writes.
+pub const FORMAT: &str = "myna-audit-fixture 1";
+
+/// Largest fixture file read, so a wrong path (a disk image, say) fails fast.
+pub const MAX_FIXTURE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Where a fixture came from; every fixture must say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixtureKind {
+    /// Made up (e.g. by tools/fixturegen); no real card behind it.
+    Synthetic,
+    /// Recorded from a real card, identifiers replaced.
+    RecordedRedacted,
+    /// Recorded from a real card with identifiers kept: private, never to be shared.
+    RecordedPrivate,
+}
+
+impl FixtureKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixtureKind::Synthetic => "synthetic",
+            FixtureKind::RecordedRedacted => "recorded-redacted",
+            FixtureKind::RecordedPrivate => "recorded-private",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "synthetic" => Some(FixtureKind::Synthetic),
+            "recorded-redacted" => Some(FixtureKind::RecordedRedacted),
+            "recorded-private" => Some(FixtureKind::RecordedPrivate),
+            _ => None,
+        }
+    }
+}
+
+/// One command and the card's answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exchange {
+    pub command: Vec<u8>,
+    pub response: Vec<u8>,
+    /// 1-based line number of the `>` line (0 when built in memory).
+    pub line: usize,
+    /// A comment written above the exchange.
+    pub comment: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fixture {
+    pub kind: FixtureKind,
+    pub reader: String,
+    pub atr: Vec<u8>,
+    pub notes: Vec<String>,
+    pub tool: Option<String>,
+    pub date: Option<String>,
+    pub fictional: Vec<String>,
+    pub redacted: Vec<String>,
+    pub exchanges: Vec<Exchange>,
+}
+
+#[derive(Debug, Error)]
+pub enum FixtureError {
+    #[error("cannot read fixture {path}: {message}")]
+    Io { path: PathBuf, message: String },
+    #[error("{path}:{line}: {message}")]
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+}
+
+/// True for the instructions whose data is a secret (VERIFY, CHANGE REFERENCE DATA,
+/// CHANGE KEY): such data must never be written anywhere.
+pub fn carries_secret(command: &[u8]) -> bool {
+    matches!(command, [_, 0x20 | 0x24, ..] | [0x80, 0x32, ..]) && command.len() > 4
+}
+
+fn parse_hex(s: &str) -> Result<Vec<u8>, String> {
+    let compact: String = s.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    hex::decode(&compact).map_err(|e| format!("bad hex ({e})"))
+}
+
+impl Fixture {
+    /// Reads and parses a fixture file.
+    pub fn load(path: &Path) -> Result<Fixture, FixtureError> {
+        let io = |message: String| FixtureError::Io {
+            path: path.to_path_buf(),
+            message,
+        };
+        let meta = std::fs::metadata(path).map_err(|e| io(e.to_string()))?;
+        if meta.len() > MAX_FIXTURE_BYTES {
+            return Err(io(format!(
+                "{} bytes is larger than the {} byte limit for a fixture",
+                meta.len(),
+                MAX_FIXTURE_BYTES
+            )));
+        }
+        let bytes = std::fs::read(path).map_err(|e| io(e.to_string()))?;
+        let text = String::from_utf8(bytes).map_err(|_| io("not UTF-8 text".into()))?;
+        Fixture::parse(&text).map_err(|(line, message)| FixtureError::Syntax {
+            path: path.to_path_buf(),
+            line,
+            message,
+        })
+    }
+
+    /// Parses fixture text; the error is (1-based line, message).
+    pub fn parse(text: &str) -> Result<Fixture, (usize, String)> {
+        let mut kind = None;
+        let mut format_seen = false;
+        let mut reader = None;
+        let mut atr = None;
+        let mut f = Fixture {
+            kind: FixtureKind::Synthetic,
+            reader: String::new(),
+            atr: Vec::new(),
+            notes: Vec::new(),
+            tool: None,
+            date: None,
+            fictional: Vec::new(),
+            redacted: Vec::new(),
+            exchanges: Vec::new(),
+        };
+        let mut pending: Option<(usize, Vec<u8>)> = None;
+        let mut last_line = 0;
+        for (i, raw) in text.lines().enumerate() {
+            let n = i + 1;
+            last_line = n;
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if let Some(rest) = line.strip_prefix('>') {
+                if let Some((prev, _)) = pending {
+                    return Err((
+                        n,
+                        format!("command on line {prev} has no response ('<' line)"),
+                    ));
+                }
+                let cmd = parse_hex(rest).map_err(|e| (n, format!("command: {e}")))?;
+                if cmd.len() < 4 {
+                    return Err((n, "command shorter than the 4-byte header".into()));
+                }
+                if carries_secret(&cmd) {
+                    return Err((
+                        n,
+                        "a VERIFY-class command with data: fixtures must never contain a PIN"
+                            .into(),
+                    ));
+                }
+                pending = Some((n, cmd));
+            } else if let Some(rest) = line.strip_prefix('<') {
+                let Some((cmd_line, command)) = pending.take() else {
+                    return Err((n, "response without a command ('>' line) before it".into()));
+                };
+                let response = parse_hex(rest).map_err(|e| (n, format!("response: {e}")))?;
+                if response.len() < 2 {
+                    return Err((n, "response shorter than a status word".into()));
+                }
+                f.exchanges.push(Exchange {
+                    command,
+                    response,
+                    line: cmd_line,
+                    comment: None,
+                });
+            } else if let Some((key, value)) = line.split_once(':') {
+                if !f.exchanges.is_empty() || pending.is_some() {
+                    return Err((n, format!("header line '{key}:' after the first exchange")));
+                }
+                let value = value.trim().to_string();
+                match key.trim() {
+                    "format" => {
+                        if value != FORMAT {
+                            return Err((n, format!("unsupported format '{value}' (expected '{FORMAT}')")));
+                        }
+                        format_seen = true;
+                    }
+                    "kind" => {
+                        kind = Some(FixtureKind::parse(&value).ok_or((
+                            n,
+                            format!("unknown kind '{value}' (synthetic, recorded-redacted or recorded-private)"),
+                        ))?)
+                    }
+                    "reader" => reader = Some(value),
+                    "atr" => atr = Some(parse_hex(&value).map_err(|e| (n, format!("atr: {e}")))?),
+                    "note" => f.notes.push(value),
+                    "tool" => f.tool = Some(value),
+                    "date" => f.date = Some(value),
+                    "fictional" => f.fictional.push(value),
+                    "redacted" => f.redacted.push(value),
+                    other => return Err((n, format!("unknown header key '{other}'"))),
+                }
+            } else {
+                return Err((
+                    n,
+                    "expected '>' command, '<' response, 'key: value' or '#' comment".into(),
+                ));
+            }
+        }
+        if let Some((prev, _)) = pending {
+            return Err((prev, "command has no response ('<' line)".into()));
+        }
+        let end = last_line.max(1);
+        if !format_seen {
+            return Err((end, format!("missing header 'format: {FORMAT}'")));
+        }
+        f.kind = kind.ok_or((
+            end,
+            "missing header 'kind:' (synthetic or recorded-*)".to_string(),
+        ))?;
+        f.reader = reader.ok_or((end, "missing header 'reader:'".to_string()))?;
+        f.atr = atr.ok_or((end, "missing header 'atr:'".to_string()))?;
+        Ok(f)
+    }
+
+    /// The fixture as text, in the format [`Fixture::parse`] reads.
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(s, "# myna-audit fixture (docs/fixtures.md)");
+        let _ = writeln!(s, "format: {FORMAT}");
+        let _ = writeln!(s, "kind: {}", self.kind.as_str());
+        for n in &self.notes {
+            let _ = writeln!(s, "note: {}", one_line(n));
+        }
+        let _ = writeln!(s, "reader: {}", one_line(&self.reader));
+        let _ = writeln!(s, "atr: {}", crate::transport::spaced_hex(&self.atr));
+        if let Some(t) = &self.tool {
+            let _ = writeln!(s, "tool: {}", one_line(t));
+        }
+        if let Some(d) = &self.date {
+            let _ = writeln!(s, "date: {}", one_line(d));
+        }
+        for v in &self.fictional {
+            let _ = writeln!(s, "fictional: {}", one_line(v));
+        }
+        for v in &self.redacted {
+            let _ = writeln!(s, "redacted: {}", one_line(v));
+        }
+        for e in &self.exchanges {
+            s.push('\n');
+            if let Some(c) = &e.comment {
+                let _ = writeln!(s, "# {}", one_line(c));
+            }
+            let _ = writeln!(s, "> {}", crate::transport::spaced_hex(&e.command));
+            let _ = writeln!(s, "< {}", crate::transport::spaced_hex(&e.response));
+        }
+        s
+    }
+}
+
+/// Header values and comments are single lines of printable text.
+fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SMALL: &str = "# comment\nformat: myna-audit-fixture 1\nkind: synthetic\nnote: made up\nreader: R 00\natr: 3B 88 80 01\n\n> 00 a4 04 0c 0a d3 92 f0 00 26 01 00 00 00 01\n< 9000\n";
+
+    #[test]
+    fn parses_header_and_exchanges() {
+        let f = Fixture::parse(SMALL).unwrap();
+        assert_eq!(f.kind, FixtureKind::Synthetic);
+        assert_eq!(f.reader, "R 00");
+        assert_eq!(f.atr, vec![0x3B, 0x88, 0x80, 0x01]);
+        assert_eq!(f.exchanges.len(), 1);
+        assert_eq!(f.exchanges[0].line, 8);
+        assert_eq!(f.exchanges[0].response, vec![0x90, 0x00]);
+    }
+
+    #[test]
+    fn round_trips_through_text() {
+        let f = Fixture::parse(SMALL).unwrap();
+        let again = Fixture::parse(&f.to_text()).unwrap();
+        assert_eq!(f.exchanges.len(), again.exchanges.len());
+        assert_eq!(f.exchanges[0].command, again.exchanges[0].command);
+        assert_eq!(f.atr, again.atr);
+        assert_eq!(f.notes, again.notes);
+    }
+
+    fn err_line(text: &str) -> (usize, String) {
+        Fixture::parse(text).err().unwrap()
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let bad_hex = SMALL.replace("< 9000", "< 90 0G");
+        assert_eq!(err_line(&bad_hex).0, 9);
+        let orphan = format!("{SMALL}< 90 00\n");
+        assert_eq!(err_line(&orphan).0, 10);
+        let unanswered = format!("{SMALL}> 00 B0 00 00 00\n");
+        assert_eq!(err_line(&unanswered).0, 10);
+        let short = SMALL.replace("< 9000", "< 90");
+        assert!(err_line(&short).1.contains("status word"));
+        let typo = SMALL.replace("reader:", "raeder:");
+        assert!(err_line(&typo).1.contains("unknown header key"));
+    }
+
+    #[test]
+    fn rejects_missing_provenance() {
+        let no_kind = SMALL.replace("kind: synthetic\n", "");
+        assert!(err_line(&no_kind).1.contains("kind"));
+        let bad_kind = SMALL.replace("kind: synthetic", "kind: real");
+        assert!(err_line(&bad_kind).1.contains("unknown kind"));
+    }
+
+    #[test]
+    fn rejects_a_pin_in_a_fixture() {
+        let with_pin = format!("{SMALL}> 00 20 00 80 04 31 32 33 34\n< 90 00\n");
+        let (line, msg) = err_line(&with_pin);
+        assert_eq!(line, 10);
+        assert!(msg.contains("PIN"));
+        // The data-less retry-counter query is fine.
+        let query = format!("{SMALL}> 00 20 00 80\n< 63 C3\n");
+        assert!(Fixture::parse(&query).is_ok());
+    }
+
+    #[test]
+    fn secret_carrying_instructions() {
+        assert!(carries_secret(&[0x00, 0x20, 0x00, 0x80, 0x04, 1, 2, 3, 4]));
+        assert!(carries_secret(&[0x00, 0x24, 0x01, 0x80, 0x01, 1]));
+        assert!(carries_secret(&[0x80, 0x32, 0x00, 0x80, 0x01, 1]));
+        assert!(!carries_secret(&[0x00, 0x20, 0x00, 0x80]));
+        assert!(!carries_secret(&[0x00, 0xB0, 0x00, 0x00, 0x00]));
+    }
+}

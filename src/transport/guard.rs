@@ -1,0 +1,205 @@
+//! The read-only guarantee, enforced in one place.
+//!
+//! Every command of an audit, a recording or a reader scan passes through [`ReadOnly`],
+//! which lets through only commands that cannot change card state or spend a PIN try:
+//!
+//! | command | bytes | why it is safe |
+//! |---|---|---|
+//! | SELECT | `00 A4 ..` | changes only the volatile current-file pointer |
+//! | READ BINARY | `00 B0 ..` | reads |
+//! | READ RECORD | `00 B2 ..` | reads |
+//! | GET RESPONSE | `00 C0 00 00 Le` | fetches the rest of a response the card already prepared (`61xx`) |
+//! | GET DATA | `00 CA ..` | reads |
+//! | VERIFY **without data** | exactly `00 20 00 P2` (4 bytes) | asks for the retry counter; JICSAP defines it as not consuming a try (card-facts §3.3) |
+//! | reader GET DATA | `FF CA ..` | answered by the reader itself (UID/ATS), never reaches the chip |
+//!
+//! Anything else — a VERIFY carrying data, CHANGE REFERENCE DATA, any write, secure
+//! messaging or proprietary class — is refused with [`TransportError::Refused`] before it
+//! reaches the transport. The only way to build a [`crate::card::Session`] is around this type.
+
+use super::{Transport, TransportError, spaced_hex};
+
+/// Why a command may not pass, or `None` when it may.
+pub fn refusal(command: &[u8]) -> Option<&'static str> {
+    let [cla, ins, p1, p2, body @ ..] = command else {
+        return Some("shorter than a command header");
+    };
+    match (*cla, *ins) {
+        (0x00, 0xA4) => {
+            if select_is_well_formed(*p1, *p2, body) {
+                None
+            } else {
+                Some("SELECT with unexpected parameters")
+            }
+        }
+        (0x00, 0xB0) | (0x00, 0xB2) | (0x00, 0xCA) => {
+            // Case 2 only: a 1-byte Le and no command data.
+            if body.len() == 1 {
+                None
+            } else {
+                Some("read commands must carry only Le")
+            }
+        }
+        (0x00, 0xC0) => {
+            if *p1 == 0 && *p2 == 0 && body.len() == 1 {
+                None
+            } else {
+                Some("GET RESPONSE with unexpected parameters")
+            }
+        }
+        (0x00, 0x20) => {
+            // The retry-counter query is case 1: header only, no Lc, no data, no Le.
+            // A VERIFY with data would present a PIN and could spend a try.
+            if body.is_empty() && *p1 == 0x00 {
+                None
+            } else {
+                Some("a VERIFY that carries data would present a PIN")
+            }
+        }
+        (0xFF, 0xCA) => {
+            if body.len() == 1 {
+                None
+            } else {
+                Some("reader GET DATA must carry only Le")
+            }
+        }
+        _ => Some("not a read-only command"),
+    }
+}
+
+/// SELECT by DF name (P1 04), EF identifier (P1 02) or MF (P1 00), with "no response data"
+/// or "return FCI" in P2, and either no body or Lc + data (+ optional Le).
+fn select_is_well_formed(p1: u8, p2: u8, body: &[u8]) -> bool {
+    if !matches!(p1, 0x00 | 0x02 | 0x04) || !matches!(p2, 0x00 | 0x0C) {
+        return false;
+    }
+    match body {
+        [] => true,
+        [lc, rest @ ..] => {
+            let lc = usize::from(*lc);
+            lc > 0 && (rest.len() == lc || rest.len() == lc + 1)
+        }
+    }
+}
+
+/// A transport that refuses every command that could change the card.
+pub struct ReadOnly<T> {
+    inner: T,
+}
+
+impl<T: Transport> ReadOnly<T> {
+    pub fn new(inner: T) -> Self {
+        ReadOnly { inner }
+    }
+
+    pub fn into_inner(self) -> T {
+        self.inner
+    }
+
+    pub fn inner(&self) -> &T {
+        &self.inner
+    }
+}
+
+impl<T: Transport> Transport for ReadOnly<T> {
+    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
+        if let Some(reason) = refusal(command) {
+            return Err(TransportError::Refused {
+                // Only the header: a refused command may be a VERIFY with a PIN in it.
+                command: spaced_hex(&command[..command.len().min(4)]),
+                reason: reason.into(),
+            });
+        }
+        self.inner.transmit(command)
+    }
+
+    fn reader_name(&self) -> &str {
+        self.inner.reader_name()
+    }
+
+    fn atr(&self) -> &[u8] {
+        self.inner.atr()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Counting(usize);
+    impl Transport for Counting {
+        fn transmit(&mut self, _c: &[u8]) -> Result<Vec<u8>, TransportError> {
+            self.0 += 1;
+            Ok(vec![0x90, 0x00])
+        }
+        fn reader_name(&self) -> &str {
+            "test"
+        }
+        fn atr(&self) -> &[u8] {
+            &[]
+        }
+    }
+
+    fn passes(cmd: &[u8]) -> bool {
+        let mut t = ReadOnly::new(Counting(0));
+        let ok = t.transmit(cmd).is_ok();
+        assert_eq!(
+            t.inner().0,
+            usize::from(ok),
+            "refused commands never reach the card"
+        );
+        ok
+    }
+
+    #[test]
+    fn lets_through_the_read_only_commands() {
+        assert!(passes(&[0x00, 0xA4, 0x04, 0x0C, 0x02, 0xD3, 0x92]));
+        assert!(passes(&[0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x18]));
+        assert!(passes(&[0x00, 0xB0, 0x00, 0x00, 0x00]));
+        assert!(passes(&[0x00, 0xB2, 0x01, 0x04, 0x00]));
+        assert!(passes(&[0x00, 0xCA, 0x00, 0x45, 0x00]));
+        assert!(passes(&[0x00, 0xC0, 0x00, 0x00, 0x10]));
+        assert!(passes(&[0x00, 0x20, 0x00, 0x80]));
+        assert!(passes(&[0xFF, 0xCA, 0x00, 0x00, 0x00]));
+    }
+
+    #[test]
+    fn refuses_a_verify_with_a_pin() {
+        assert!(!passes(&[
+            0x00, 0x20, 0x00, 0x80, 0x04, 0x31, 0x32, 0x33, 0x34
+        ]));
+        // Lc = 0 with nothing after it is still not the case-1 query.
+        assert!(!passes(&[0x00, 0x20, 0x00, 0x80, 0x00]));
+    }
+
+    #[test]
+    fn refused_message_never_contains_command_data() {
+        let mut t = ReadOnly::new(Counting(0));
+        let err = t
+            .transmit(&[0x00, 0x20, 0x00, 0x80, 0x04, 0x31, 0x32, 0x33, 0x34])
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("00 20 00 80"), "{err}");
+        assert!(!err.contains("31 32"), "{err}");
+    }
+
+    #[test]
+    fn refuses_state_changing_commands() {
+        for cmd in [
+            &[0x00, 0x24, 0x01, 0x80, 0x04, 0x31, 0x32, 0x33, 0x34][..], // CHANGE REFERENCE DATA
+            &[0x80, 0x32, 0x00, 0x80, 0x04, 0x31, 0x32, 0x33, 0x34],     // CHANGE KEY
+            &[0x80, 0x2A, 0x00, 0x80, 0x02, 0x01, 0x02, 0x00], // COMPUTE DIGITAL SIGNATURE
+            &[0x00, 0xD6, 0x00, 0x00, 0x01, 0x00],             // UPDATE BINARY
+            &[0x00, 0x2C, 0x00, 0x80],                         // RESET RETRY COUNTER
+            &[0x00, 0x88, 0x00, 0x99, 0x01, 0x00, 0x00],       // INTERNAL AUTHENTICATE
+            &[0x00, 0x84, 0x00, 0x00, 0x08],                   // GET CHALLENGE
+            &[0x0C, 0xB0, 0x00, 0x00, 0x00],                   // secure messaging
+            &[0x00, 0xB0, 0x00, 0x00, 0x01, 0x00],             // READ BINARY with data
+            &[0x00, 0xA4, 0x04, 0x0C, 0x05, 0x01],             // SELECT with short data
+            &[0x00, 0xA4],
+        ] {
+            assert!(!passes(cmd), "{}", spaced_hex(cmd));
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! The transport seam: one verb, "send these command bytes, give me the response bytes".
+//!
+//! The PC/SC backend ([`pcsc`]), the fixture replayer ([`replay`]) and the recorder all
+//! implement [`Transport`]. The read-only guarantee lives here too, in [`ReadOnly`]: the
+//! audit can only reach a card through it.
+
+pub mod guard;
+pub mod pcsc;
+pub mod replay;
+
+pub use guard::ReadOnly;
+
+use thiserror::Error;
+
+/// Anything that can carry an APDU to a card and bring back its response.
+pub trait Transport {
+    /// Sends one command APDU and returns the whole response (data + SW1 SW2).
+    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError>;
+    /// The reader's name, as the report shows it.
+    fn reader_name(&self) -> &str;
+    /// The card's answer to reset.
+    fn atr(&self) -> &[u8];
+}
+
+impl<T: Transport + ?Sized> Transport for Box<T> {
+    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
+        (**self).transmit(command)
+    }
+    fn reader_name(&self) -> &str {
+        (**self).reader_name()
+    }
+    fn atr(&self) -> &[u8] {
+        (**self).atr()
+    }
+}
+
+/// What can go wrong between the tool and the card. Each variant says what happened;
+/// [`TransportError::hint`] says what the user can do next.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum TransportError {
+    #[error("the PC/SC service is not running")]
+    NoService,
+    #[error("the PC/SC service stopped during the audit")]
+    ServiceStopped,
+    #[error("no smart-card reader is connected")]
+    NoReaders,
+    #[error("no card in reader \"{reader}\"")]
+    NoCard { reader: String },
+    #[error("no reader named \"{reader}\" (readers: {available})")]
+    UnknownReader { reader: String, available: String },
+    #[error("the card was removed from the reader during the audit")]
+    CardRemoved,
+    #[error("the card was reset by another program during the audit")]
+    CardReset,
+    #[error("the card's response was malformed: {detail}")]
+    MalformedResponse { detail: String },
+    #[error("the card's answers exceeded a safety limit: {detail}")]
+    LimitExceeded { detail: String },
+    #[error("refused to send {command}: {reason}")]
+    Refused { command: String, reason: String },
+    #[error("fixture {fixture} cannot answer command {command} ({why})")]
+    Unanswerable {
+        fixture: String,
+        command: String,
+        why: String,
+    },
+    #[error("PC/SC error: {0}")]
+    Pcsc(String),
+}
+
+impl TransportError {
+    /// What the user can do about it.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            TransportError::NoService | TransportError::ServiceStopped => {
+                "Start the PC/SC daemon: on Debian/Ubuntu `sudo apt-get install pcscd && sudo systemctl start pcscd` \
+                 (or run `pcscd` yourself); on macOS and Windows the service starts with a reader plugged in. \
+                 If pcscd is running, polkit may be denying access (common over ssh): allow \
+                 org.debian.pcsc-lite.access_pcsc and access_card for your user."
+            }
+            TransportError::NoReaders => {
+                "Connect a PC/SC reader that supports ISO 14443 Type B (contactless) or a contact reader, then try again. \
+                 The Sony RC-S380 has no pcsc-lite driver on Linux; the RC-S300 (libccid 1.4.35 or later) and ACS readers work."
+            }
+            TransportError::NoCard { .. } => {
+                "Place the My Number Card on the reader (or insert it) and try again."
+            }
+            TransportError::UnknownReader { .. } => {
+                "Run `myna-audit readers` and pass one of the names listed with --reader."
+            }
+            TransportError::CardRemoved => {
+                "Keep the card still on the reader until the audit ends, then run it again. \
+                 Nothing was written to the card."
+            }
+            TransportError::CardReset => {
+                "Close other programs that use the card reader, then run the audit again."
+            }
+            TransportError::MalformedResponse { .. } => {
+                "The reader or card answered something unusable. Try again; if it persists, run with --trace \
+                 and report the status words (never your PINs)."
+            }
+            TransportError::LimitExceeded { .. } => {
+                "The card kept sending data past a safety limit; it may be faulty or not a My Number Card. \
+                 Nothing more was read."
+            }
+            TransportError::Refused { .. } => {
+                "This is a safety stop inside myna-audit, not a card problem: please report it."
+            }
+            TransportError::Unanswerable { .. } => {
+                "The fixture does not contain what this command needs: record a fresh fixture, or check that the file is complete."
+            }
+            TransportError::Pcsc(_) => "Unplug and replug the reader, then try again.",
+        }
+    }
+
+    /// A stable machine-readable name for the error (JSON, messages).
+    pub fn code(&self) -> &'static str {
+        match self {
+            TransportError::NoService => "no-service",
+            TransportError::ServiceStopped => "service-stopped",
+            TransportError::NoReaders => "no-reader",
+            TransportError::NoCard { .. } => "no-card",
+            TransportError::UnknownReader { .. } => "unknown-reader",
+            TransportError::CardRemoved => "card-removed",
+            TransportError::CardReset => "card-reset",
+            TransportError::MalformedResponse { .. } => "malformed-response",
+            TransportError::LimitExceeded { .. } => "limit-exceeded",
+            TransportError::Refused { .. } => "refused-command",
+            TransportError::Unanswerable { .. } => "fixture-incomplete",
+            TransportError::Pcsc(_) => "pcsc-error",
+        }
+    }
+}
+
+/// Hex with spaces between bytes, e.g. `00 A4 04 0C`, as traces and fixtures show it.
+pub fn spaced_hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 3);
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(&format!("{b:02X}"));
+    }
+    out
+}
