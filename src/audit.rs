@@ -416,9 +416,10 @@ impl Auditor<'_> {
         let parsed = cert::parse(der)?;
         self.certs.insert(role, der.to_vec());
         let mut summary = parsed.summary;
-        summary.serial = self.ident(&summary.serial);
-        if let Some(cn) = &parsed.subject_cn {
-            if role == CertRole::Auth || role == CertRole::Sign {
+        // End-entity certificates identify the holder; CA certificates are the same on every card.
+        if matches!(role, CertRole::Auth | CertRole::Sign) {
+            summary.serial = self.ident(&summary.serial);
+            if let Some(cn) = &parsed.subject_cn {
                 summary.subject = summary.subject.replace(cn.as_str(), &self.ident(cn));
             }
         }
@@ -491,11 +492,15 @@ impl Auditor<'_> {
                     label_en: f.label_en.clone(),
                     opened_by,
                 };
+                // For the card-surface tier, name only the printed codes that open the file.
                 let keys: Vec<String> = f
                     .opened_by
                     .iter()
                     .filter_map(|k| u16::from_str_radix(k, 16).ok())
                     .filter_map(|k| spec.pin(k))
+                    .filter(|p| {
+                        f.access != AccessTier::CardSurface || p.kind == SecretKind::CardSurface
+                    })
                     .map(|p| format!("{} ({}, EF {:04X})", p.label_ja, p.label_en, p.ef))
                     .collect();
                 // What the card answered decides the tier; the chip map only says which key.

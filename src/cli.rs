@@ -6,13 +6,14 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand, ValueEnum};
 use time::Date;
 
-use crate::audit::{self, AuditError, AuditOptions};
+use crate::audit::{self, AuditError, AuditOptions, AuditRun};
 use crate::card::Session;
 use crate::card::chipmap;
 use crate::fixture::{Fixture, FixtureError};
 use crate::report::{self, Report, Source};
 use crate::transport::pcsc::{Pcsc, PcscCard};
 use crate::transport::replay::Replayer;
+use crate::transport::trace::Trace;
 use crate::transport::{ReadOnly, Transport, TransportError};
 
 /// Exit status: the audit finished and nothing needs attention.
@@ -57,6 +58,73 @@ pub enum Command {
     /// Audit the card: applications, retry counters, readable files, findings.
     #[command(after_help = AFTER_HELP)]
     Audit(AuditArgs),
+    /// Audit the card while recording every exchange into a fixture (redacted by default).
+    #[command(after_help = AFTER_HELP)]
+    Record(RecordArgs),
+    /// Serve a fixture as a virtual card through pcscd's vpcd driver (vsmartcard).
+    Emulate(EmulateArgs),
+    /// Work with fixture files.
+    #[command(subcommand)]
+    Fixture(FixtureCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FixtureCommand {
+    /// Check fixtures for leaks (real My Numbers, production JPKI certificates, images,
+    /// PINs) and for format errors. Exit 1 on a leak, 2 on a malformed file.
+    Check {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RecordArgs {
+    /// Where to write the fixture.
+    #[arg(long, short)]
+    pub output: PathBuf,
+    /// Use this reader (exact name, or a part of it that matches one reader).
+    #[arg(long)]
+    pub reader: Option<String>,
+    /// Keep identifiers (card serial, certificate serial, ...) in the fixture: for a
+    /// private, local fixture only. The header says so.
+    #[arg(long)]
+    pub keep_identifiers: bool,
+    /// Overwrite an existing output file.
+    #[arg(long)]
+    pub force: bool,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Show identifiers unmasked in the printed report (the fixture is still redacted).
+    #[arg(long)]
+    pub show_identifiers: bool,
+    /// Judge expiry as of this date (YYYY-MM-DD) instead of today (UTC).
+    #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
+    pub as_of: Option<Date>,
+    /// Print every exchange on stderr (PIN data is never shown).
+    #[arg(long)]
+    pub trace: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct EmulateArgs {
+    /// The fixture to serve.
+    pub fixture: PathBuf,
+    /// Where vpcd listens (the card connects to it).
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:35963")]
+    pub vpcd: String,
+    /// Extra delay per APDU, in milliseconds, to model a contactless link.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub latency: u64,
+    /// Exit when the first PC/SC session ends (the card is powered off or reset).
+    #[arg(long)]
+    pub once: bool,
+    /// Print every exchange on stderr (PIN data is never shown).
+    #[arg(long)]
+    pub trace: bool,
+    /// Show identifiers unmasked in the trace.
+    #[arg(long)]
+    pub show_identifiers: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -75,6 +143,9 @@ pub struct AuditArgs {
     /// Judge expiry as of this date (YYYY-MM-DD) instead of today (UTC).
     #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
     pub as_of: Option<Date>,
+    /// Print every exchange on stderr (PIN data is never shown).
+    #[arg(long)]
+    pub trace: bool,
 }
 
 fn parse_date_arg(s: &str) -> Result<Date, String> {
@@ -93,6 +164,9 @@ pub enum CliError {
     NoMyNumberCard(String),
     #[error("several readers hold a My Number Card: {0}")]
     SeveralMyNumberCards(String),
+    /// Placeholder while a command is being built (issues 3 and 4); removed when done.
+    #[error("`{0}` is not built yet")]
+    NotBuilt(&'static str),
 }
 
 impl From<TransportError> for CliError {
@@ -109,6 +183,7 @@ impl CliError {
             CliError::Fixture(FixtureError::Syntax { .. }) => "fixture-malformed",
             CliError::NoMyNumberCard(_) => "no-my-number-card",
             CliError::SeveralMyNumberCards(_) => "several-my-number-cards",
+            CliError::NotBuilt(_) => "not-built",
         }
     }
 
@@ -123,12 +198,13 @@ impl CliError {
                  or pass --reader NAME. `myna-audit readers` shows what each reader holds."
             }
             CliError::SeveralMyNumberCards(_) => "Choose one with --reader NAME.",
+            CliError::NotBuilt(_) => "Use a later version.",
         }
     }
 }
 
 /// Writes to stdout; a closed pipe (e.g. `| head`) is not an error.
-fn emit(s: &str) {
+pub(crate) fn emit(s: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(s.as_bytes());
     let _ = out.flush();
@@ -148,6 +224,9 @@ pub fn run(cli: Cli) -> u8 {
     let result = match cli.command {
         Command::Readers { format } => readers(format),
         Command::Audit(args) => audit_cmd(&args),
+        Command::Record(args) => crate::record::run(&args),
+        Command::Emulate(args) => crate::emulate::run(&args),
+        Command::Fixture(FixtureCommand::Check { files }) => crate::fixture_check::run(&files),
     };
     match result {
         Ok(code) => code,
@@ -158,7 +237,7 @@ pub fn run(cli: Cli) -> u8 {
     }
 }
 
-fn today() -> Date {
+pub(crate) fn today() -> Date {
     time::OffsetDateTime::now_utc().date()
 }
 
@@ -307,9 +386,12 @@ fn fixture_name(path: &Path) -> String {
     path.display().to_string()
 }
 
-fn audit_cmd(args: &AuditArgs) -> Result<u8, CliError> {
-    let as_of = args.as_of.unwrap_or_else(today);
-    match &args.replay {
+/// Opens what the audit talks to: a fixture's replay, or the chosen reader's card.
+pub(crate) fn open(
+    reader: Option<&str>,
+    replay: Option<&Path>,
+) -> Result<(Box<dyn Transport>, Source), CliError> {
+    match replay {
         Some(path) => {
             let fixture = Fixture::load(path)?;
             let source = Source {
@@ -317,36 +399,44 @@ fn audit_cmd(args: &AuditArgs) -> Result<u8, CliError> {
                 fixture: Some(fixture_name(path)),
                 fixture_kind: Some(fixture.kind.as_str().into()),
             };
-            let replayer = Replayer::new(&fixture, &fixture_name(path));
-            run_audit(replayer, args, as_of, source)
+            Ok((
+                Box::new(Replayer::new(&fixture, &fixture_name(path))),
+                source,
+            ))
         }
         None => {
             let pcsc = Pcsc::establish()?;
-            let card = choose_reader(&pcsc, args.reader.as_deref())?;
+            let card = choose_reader(&pcsc, reader)?;
             let source = Source {
                 kind: "pcsc".into(),
                 fixture: None,
                 fixture_kind: None,
             };
-            run_audit(card, args, as_of, source)
+            Ok((Box::new(card), source))
         }
     }
 }
 
-fn run_audit<T: Transport>(
-    transport: T,
-    args: &AuditArgs,
-    as_of: Date,
-    source: Source,
-) -> Result<u8, CliError> {
-    let mut session = Session::new(ReadOnly::new(transport));
+/// Adds `--trace` output around a transport when asked.
+pub(crate) fn traced(t: Box<dyn Transport>, trace: bool) -> Box<dyn Transport> {
+    if trace { Box::new(Trace::stderr(t)) } else { t }
+}
+
+fn audit_cmd(args: &AuditArgs) -> Result<u8, CliError> {
+    let (transport, source) = open(args.reader.as_deref(), args.replay.as_deref())?;
     let opts = AuditOptions {
-        as_of,
+        as_of: args.as_of.unwrap_or_else(today),
         show_identifiers: args.show_identifiers,
         source,
     };
+    let mut session = Session::new(ReadOnly::new(traced(transport, args.trace)));
     let run = audit::run(&mut session, &opts);
-    print_report(&run.report, args.format);
+    finish(run, args.format)
+}
+
+/// Prints the report (also a partial one) and turns the outcome into an exit status.
+pub(crate) fn finish(run: AuditRun, format: Format) -> Result<u8, CliError> {
+    print_report(&run.report, format);
     match run.error {
         Some(e) => Err(e.into()),
         None if run.report.findings.is_empty() => Ok(EXIT_OK),

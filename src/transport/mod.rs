@@ -7,6 +7,7 @@
 pub mod guard;
 pub mod pcsc;
 pub mod replay;
+pub mod trace;
 
 pub use guard::ReadOnly;
 
