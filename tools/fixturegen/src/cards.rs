@@ -1,0 +1,245 @@
+//! The five synthetic cards: who they pretend to belong to, their fictional identifiers, and
+//! what each answers. Every person and number here is made up.
+
+use crate::date::Date;
+use crate::fixture::sw;
+
+/// ATR of the contactless interface as PC/SC part 3 readers build it (card-facts §5,
+/// pcsc-tools / OpenSC "JPKI (06)").
+pub const CONTACTLESS_ATR: &[u8] = &[
+    0x3B, 0x88, 0x80, 0x01, 0x00, 0x00, 0x05, 0xE0, 0xB3, 0x81, 0xA1, 0x00, 0x7F,
+];
+/// Another contactless ATR of the card (card-facts §5, OpenSC "JPKI (09)").
+pub const CONTACTLESS_ATR_2: &[u8] = &[
+    0x3B, 0x88, 0x80, 0x01, 0x00, 0x4B, 0x51, 0xFF, 0xB3, 0x81, 0xD1, 0x00, 0x0F,
+];
+/// ATR of the contact interface (card-facts §5, §7.1 OPENSC-3021). The card answers GET DATA
+/// `5F51` with this minus TS (card-facts §2.6).
+pub const CONTACT_ATR: &[u8] = &[
+    0x3B, 0xDA, 0x13, 0xFF, 0x81, 0x31, 0xFB, 0x46, 0x80, 0x12, 0x39, 0x2F, 0x31, 0xC1, 0x73, 0xC6,
+    0x01, 0xC0, 0x3B,
+];
+
+pub const CONTACTLESS_READER: &str = "Synthetic Contactless Reader 00 00";
+pub const CONTACT_READER: &str = "Synthetic Contact Reader 00 00";
+
+/// What each key reference answers to the data-less VERIFY (card-facts §3).
+#[derive(Debug, Clone, Copy)]
+pub struct Pins {
+    /// JPKI-AP 0018, 利用者証明用 暗証番号, limit 3.
+    pub jpki_auth: [u8; 2],
+    /// JPKI-AP 001B, 署名用パスワード, limit 5.
+    pub jpki_sign: [u8; 2],
+    /// text AP 0011, 券面事項入力補助用 暗証番号, limit 3.
+    pub text: [u8; 2],
+    /// 住基AP 001C, limit 3.
+    pub juki: [u8; 2],
+    /// 共通AP 001C, limit 3.
+    pub common: [u8; 2],
+}
+
+/// Every counter full, as on a card nobody has mistyped on.
+pub const FRESH_PINS: Pins = Pins {
+    jpki_auth: sw::tries(3),
+    jpki_sign: sw::tries(5),
+    text: sw::tries(3),
+    juki: sw::tries(3),
+    common: sw::tries(3),
+};
+
+/// One synthetic My Number Card.
+#[derive(Debug, Clone)]
+pub struct MynaCard {
+    /// File name under fixtures/.
+    pub file: &'static str,
+    /// One line saying what the fixture is for.
+    pub summary: &'static str,
+    /// Fictional holder; the name appears only in comments (the files that hold it are
+    /// protected).
+    pub holder: &'static str,
+    pub born: Date,
+    pub issued: Date,
+    /// First 11 digits of the fictional 個人番号; the check digit is computed.
+    pub my_number_base: &'static str,
+    /// 15-digit card serial (共通AP EF 0001).
+    pub card_serial: &'static str,
+    /// 16-character card identification number (MF GET DATA 0045).
+    pub card_id: &'static str,
+    /// 16-digit token serial (JPKI-AP EF 0006).
+    pub token_serial: &'static str,
+    /// 5-digit 全国地方公共団体コード. No real prefecture code starts with 99.
+    pub municipality: &'static str,
+    /// Subject CN of the auth certificate: 20 characters, like the real card's.
+    pub auth_cn: &'static str,
+    pub reader: &'static str,
+    pub atr: &'static [u8],
+    /// JPKI-AP EF 0008 (card-facts §2.1): `8F 8F 00` both certificates, `00 8F 00` no
+    /// signing certificate (not issued under 15, card-facts §3.1).
+    pub cert_availability: [u8; 3],
+    pub pins: Pins,
+}
+
+impl MynaCard {
+    /// Label that seeds this card's keys and filler.
+    pub fn seed_label(&self) -> &'static str {
+        self.file.trim_end_matches(".fixture")
+    }
+
+    /// Card expiry: the 10th birthday after issue, the 5th if the holder was under 18.
+    pub fn card_expiry(&self) -> Date {
+        let n = if self.born.age_on(self.issued) >= 18 {
+            10
+        } else {
+            5
+        };
+        self.born.nth_birthday_after(self.issued, n)
+    }
+
+    /// End of the 利用者証明用電子証明書: the 5th birthday after issue.
+    pub fn auth_cert_expiry(&self) -> Date {
+        self.born.nth_birthday_after(self.issued, 5)
+    }
+}
+
+/// The My Number Cards, in file order. `not-my-number.fixture` is written separately.
+pub fn myna_cards() -> Vec<MynaCard> {
+    vec![
+        MynaCard {
+            file: "typical.fixture",
+            summary: "A typical adult's card: every application present, every counter full, \
+                      certificates valid.",
+            holder: "見本 花子",
+            born: Date::new(1985, 4, 1),
+            issued: Date::new(2024, 7, 10),
+            my_number_base: "12345678901",
+            card_serial: "999000000000101",
+            card_id: "SYNTHCARDID00101",
+            token_serial: "9990000000000101",
+            municipality: "99999",
+            auth_cn: "SYNTHETIC-AUTH-00101",
+            reader: CONTACTLESS_READER,
+            atr: CONTACTLESS_ATR,
+            cert_availability: [0x8F, 0x8F, 0x00],
+            pins: FRESH_PINS,
+        },
+        MynaCard {
+            file: "minor.fixture",
+            summary: "A 12-year-old's card read over contacts: no signing certificate issued \
+                      (EF 0008 = 00 8F 00), card valid to the 5th birthday after issue.",
+            holder: "見本 さくら",
+            born: Date::new(2013, 9, 15),
+            issued: Date::new(2024, 2, 20),
+            my_number_base: "98765432109",
+            card_serial: "999000000000102",
+            card_id: "SYNTHCARDID00102",
+            token_serial: "9990000000000102",
+            municipality: "99998",
+            auth_cn: "SYNTHETIC-AUTH-00102",
+            reader: CONTACT_READER,
+            atr: CONTACT_ATR,
+            cert_availability: [0x00, 0x8F, 0x00],
+            pins: FRESH_PINS,
+        },
+        MynaCard {
+            file: "pin-blocked.fixture",
+            summary: "An adult's card after many wrong entries: auth PIN blocked, text PIN \
+                      blocked, signing password and 住基/共通 PINs low.",
+            holder: "見本 太郎",
+            born: Date::new(1979, 6, 30),
+            issued: Date::new(2022, 11, 5),
+            my_number_base: "11223344556",
+            card_serial: "999000000000103",
+            card_id: "SYNTHCARDID00103",
+            token_serial: "9990000000000103",
+            municipality: "99997",
+            auth_cn: "SYNTHETIC-AUTH-00103",
+            reader: CONTACTLESS_READER,
+            atr: CONTACTLESS_ATR,
+            cert_availability: [0x8F, 0x8F, 0x00],
+            pins: Pins {
+                jpki_auth: sw::BLOCKED,
+                jpki_sign: sw::tries(1),
+                text: sw::tries(0),
+                juki: sw::tries(1),
+                common: sw::tries(2),
+            },
+        },
+        MynaCard {
+            file: "expired.fixture",
+            summary: "An adult's card whose 利用者証明用電子証明書 expired on 2025-10-31 \
+                      (5th birthday after issue) while the card itself runs to 2030-10-31.",
+            holder: "見本 次郎",
+            born: Date::new(1970, 10, 31),
+            issued: Date::new(2020, 11, 1),
+            my_number_base: "55667788990",
+            card_serial: "999000000000104",
+            card_id: "SYNTHCARDID00104",
+            token_serial: "9990000000000104",
+            municipality: "99996",
+            auth_cn: "SYNTHETIC-AUTH-00104",
+            reader: CONTACTLESS_READER,
+            atr: CONTACTLESS_ATR_2,
+            cert_availability: [0x8F, 0x8F, 0x00],
+            pins: FRESH_PINS,
+        },
+    ]
+}
+
+/// ATR of the card that is not a My Number Card: a PC/SC part 3 ATR for an ISO 14443-4
+/// contactless card, `3B 88 80 01` + 8 historical bytes + TCK, the shape a payment card's
+/// contactless interface takes, with the historical bytes set to ASCII `SYNTHPAY` so it
+/// cannot match any real card's ATR. TCK is the XOR of T0 through the last historical byte.
+pub fn not_my_number_atr() -> Vec<u8> {
+    let mut atr = vec![0x3B, 0x88, 0x80, 0x01];
+    atr.extend_from_slice(b"SYNTHPAY");
+    atr.push(tck(&atr));
+    atr
+}
+
+/// Check byte of an ATR (ISO/IEC 7816-3 §8.2.5): XOR of every byte after TS.
+pub fn tck(atr_without_tck: &[u8]) -> u8 {
+    atr_without_tck.iter().skip(1).fold(0, |a, b| a ^ b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_contactless_atrs_have_the_tck_we_compute() {
+        for atr in [CONTACTLESS_ATR, CONTACTLESS_ATR_2] {
+            let (body, last) = atr.split_at(atr.len() - 1);
+            assert_eq!(tck(body), last[0]);
+        }
+    }
+
+    #[test]
+    fn typical_dates_follow_the_birthday_rules() {
+        let cards = myna_cards();
+        let typical = &cards[0];
+        assert_eq!(typical.card_expiry().yyyymmdd(), "20340401");
+        assert_eq!(typical.auth_cert_expiry(), Date::new(2029, 4, 1));
+        let expired = &cards[3];
+        assert_eq!(expired.card_expiry().yyyymmdd(), "20301031");
+        assert_eq!(expired.auth_cert_expiry(), Date::new(2025, 10, 31));
+    }
+
+    #[test]
+    fn the_minor_is_twelve_on_the_test_date() {
+        let cards = myna_cards();
+        assert_eq!(cards[1].born.age_on(Date::new(2026, 6, 1)), 12);
+        assert_eq!(cards[1].card_expiry(), cards[1].auth_cert_expiry());
+    }
+
+    #[test]
+    fn identifiers_have_their_lengths() {
+        for c in myna_cards() {
+            assert_eq!(c.card_serial.len(), 15);
+            assert_eq!(c.card_id.len(), 16);
+            assert_eq!(c.token_serial.len(), 16);
+            assert_eq!(c.municipality.len(), 5);
+            assert_eq!(c.auth_cn.len(), 20);
+            assert_eq!(c.my_number_base.len(), 11);
+        }
+    }
+}
