@@ -538,7 +538,7 @@ impl Auditor<'_> {
             let Some(spec) = APPLICATIONS.iter().find(|s| s.id == app.id) else {
                 continue;
             };
-            let app_name = format!("{} ({})", app.name_en, app.name_ja);
+            let app_name = spec.label();
             for p in &app.pins {
                 let reset = spec
                     .pin(u16::from_str_radix(&p.ef, 16).unwrap_or_default())
@@ -553,14 +553,19 @@ impl Auditor<'_> {
                         Some(p.ef.clone()),
                     ),
                     PinStatus::Low => {
+                        let left = p.tries_remaining.unwrap_or_default();
                         let of = p.max_tries.map(|m| format!(" of {m}")).unwrap_or_default();
+                        let next = if left == 1 {
+                            "the next wrong entry blocks it"
+                        } else {
+                            "wrong entries have been made"
+                        };
                         self.add(
                             Severity::Warning,
                             "pin_low",
                             format!(
-                                "{who} has {}{of} tries left; one more wrong entry brings it closer to blocking. \
-                                 A correct entry resets the count. If blocked, reset at: {reset}.",
-                                p.tries_remaining.unwrap_or_default()
+                                "{who} has {left}{of} tries left: {next}. A correct entry resets the count; \
+                                 if it becomes blocked, reset it at: {reset}."
                             ),
                             Some(app.id),
                             Some(p.ef.clone()),

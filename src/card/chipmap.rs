@@ -137,6 +137,11 @@ pub struct AppSpec {
 }
 
 impl AppSpec {
+    /// `JPKI-AP (公的個人認証AP)`: English and Japanese side by side.
+    pub fn label(&self) -> String {
+        format!("{} ({})", self.name_en, self.name_ja)
+    }
+
     pub fn pin(&self, ef: u16) -> Option<&'static PinSpec> {
         self.pins.iter().find(|p| p.ef == ef)
     }
@@ -337,7 +342,7 @@ pub const TEXT: AppSpec = AppSpec {
     id: AppId::Text,
     aid: &[0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x08],
     name_ja: "券面事項入力補助AP",
-    name_en: "text AP (My Number and basic 4 attributes)",
+    name_en: "text AP",
     note: None,
     source: "CF §1.1, §2.2",
     pins: &[
@@ -458,7 +463,7 @@ pub const VISUAL: AppSpec = AppSpec {
     id: AppId::Visual,
     aid: &[0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x02],
     name_ja: "券面事項確認AP",
-    name_en: "visual AP (card face and photo)",
+    name_en: "visual AP",
     note: None,
     source: "CF §1.1, §2.3",
     pins: &[

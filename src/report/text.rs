@@ -42,14 +42,12 @@ impl Style {
     }
 }
 
-fn app_label(id: AppId) -> &'static str {
-    match id {
-        AppId::Jpki => "JPKI-AP (公的個人認証AP)",
-        AppId::Text => "text AP (券面事項入力補助AP)",
-        AppId::Visual => "visual AP (券面事項確認AP)",
-        AppId::Juki => "住基AP (resident registry AP)",
-        AppId::Common => "共通AP (common card AP)",
-    }
+fn app_label(id: AppId) -> String {
+    crate::card::chipmap::APPLICATIONS
+        .iter()
+        .find(|a| a.id == id)
+        .map(|a| a.label())
+        .unwrap_or_default()
 }
 
 fn access_label(a: AccessTier) -> &'static str {
@@ -316,6 +314,9 @@ pub fn render(r: &Report, color: bool) -> String {
         }
     }
 
+    if !r.is_my_number_card {
+        return tail(o, r, &st);
+    }
     let _ = writeln!(
         o,
         "\n{}",
@@ -327,7 +328,10 @@ pub fn render(r: &Report, color: bool) -> String {
             let _ = writeln!(o, "      {empty}");
         }
         for it in items {
-            let app = it.app.map(app_label).unwrap_or("Master file (MF)");
+            let app = it
+                .app
+                .map(app_label)
+                .unwrap_or_else(|| "Master file (MF)".into());
             let by = if it.opened_by.is_empty() {
                 String::new()
             } else {
@@ -359,9 +363,17 @@ pub fn render(r: &Report, color: bool) -> String {
         "nothing found on this card",
     );
 
+    if r.error.is_some() {
+        let _ = writeln!(
+            o,
+            "  (the audit stopped early: this covers only what was read)"
+        );
+    }
     let _ = writeln!(o, "\n{}", st.head("■ Findings (要対応)"));
-    if r.findings.is_empty() {
+    if r.findings.is_empty() && r.error.is_none() {
         let _ = writeln!(o, "  No findings: nothing needs attention.");
+    } else if r.findings.is_empty() {
+        let _ = writeln!(o, "  None in what was read before the audit stopped.");
     }
     for f in &r.findings {
         let _ = writeln!(o, "  {} {}", st.severity(f.severity), f.message);
@@ -372,6 +384,11 @@ pub fn render(r: &Report, color: bool) -> String {
             let _ = writeln!(o, "  - {n}");
         }
     }
+    tail(o, r, &st)
+}
+
+/// APDU count and, for an interrupted audit, the error.
+fn tail(mut o: String, r: &Report, st: &Style) -> String {
     let _ = writeln!(o, "\nAPDUs sent: {}", r.apdu_count);
     if let Some(e) = &r.error {
         let _ = writeln!(
