@@ -2,6 +2,8 @@
 //! through the real binary. The JSON is also read back into the typed report model, so the
 //! schema is tested, not only the text.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
 use std::process::Command;
 
 use myna_audit::report::{AccessTier, Details, PinStatus, Report, SCHEMA_VERSION};
