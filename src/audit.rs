@@ -715,10 +715,7 @@ fn tier(app: &AppSpec, f: &FileSpec) -> (AccessTier, &'static [u16]) {
         Access::Never => (AccessTier::Never, &[]),
         Access::Unknown => (AccessTier::Unknown, &[]),
         Access::Keys(keys) => {
-            let surface = keys
-                .iter()
-                .filter_map(|k| app.pin(*k))
-                .any(|p| p.kind == SecretKind::CardSurface);
+            let surface = app.opened_from_card_surface(keys);
             (
                 if surface {
                     AccessTier::CardSurface

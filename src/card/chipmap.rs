@@ -142,6 +142,13 @@ impl AppSpec {
         format!("{} ({})", self.name_en, self.name_ja)
     }
 
+    /// Whether any of these keys is derived from what is printed on the card.
+    pub fn opened_from_card_surface(&self, keys: &[u16]) -> bool {
+        keys.iter()
+            .filter_map(|k| self.pin(*k))
+            .any(|p| p.kind == SecretKind::CardSurface)
+    }
+
     pub fn pin(&self, ef: u16) -> Option<&'static PinSpec> {
         self.pins.iter().find(|p| p.ef == ef)
     }
@@ -722,4 +729,105 @@ mod tests {
             assert_eq!(seen.len(), n, "{:?}", app.id);
         }
     }
+}
+
+/// The chip map as Markdown: docs/chip-map.md is this text (a test keeps them equal).
+pub fn markdown() -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    let _ = writeln!(s, "# The chip map as implemented\n");
+    let _ = writeln!(
+        s,
+        "Generated from `src/card/chipmap.rs` (`cargo test --test docs` checks it; \
+         `MYNA_AUDIT_UPDATE_DOCS=1 cargo test --test docs` rewrites it). \"CF §x\" cites \
+         `../shared/docs/card-facts.md`, which names the public source behind each fact. \
+         Access tiers: **free** = no secret; **card-surface** = opened by what is printed on the card \
+         (照合番号A = the My Number on the back, 照合番号B = birth date + expiry year + security code, the \
+         birth date); **PIN** = a memorised PIN or password; **never** = key object; **unknown** = the public \
+         record does not say, so the audit probes and reports the raw status word.\n"
+    );
+    let _ = writeln!(
+        s,
+        "## Master file (MF) level: GET DATA without a secret (CF §2.6)\n"
+    );
+    let _ = writeln!(
+        s,
+        "Reached after SELECT of the issuer security domain `A0000001510000`.\n"
+    );
+    let _ = writeln!(s, "| tag | holds |\n|---|---|");
+    for o in &MF_OBJECTS {
+        let _ = writeln!(s, "| `{:04X}` | {} ({}) |", o.tag, o.label_ja, o.label_en);
+    }
+    for app in APPLICATIONS {
+        let _ = writeln!(
+            s,
+            "\n## {} — AID `{}`\n",
+            app.label(),
+            hex::encode_upper(app.aid)
+        );
+        let _ = writeln!(s, "Source: {}.", app.source);
+        if let Some(n) = app.note {
+            let _ = writeln!(s, "\n> {n}");
+        }
+        let _ = writeln!(
+            s,
+            "\n| key EF | secret | kind | format | retry limit | source |\n|---|---|---|---|---|---|"
+        );
+        for p in app.pins {
+            let kind = match p.kind {
+                SecretKind::Memorised => "memorised",
+                SecretKind::CardSurface => "printed on the card",
+                SecretKind::Internal => "internal (blocked at issue)",
+            };
+            let limit = p
+                .max_tries
+                .map_or("not established".to_string(), |m| m.to_string());
+            let _ = writeln!(
+                s,
+                "| `{:04X}` | {} ({}) | {kind} | {} | {limit} | {} |",
+                p.ef, p.label_ja, p.label_en, p.format, p.source
+            );
+        }
+        let _ = writeln!(
+            s,
+            "\n| EF | holds | access | opened by | read as | source |\n|---|---|---|---|---|---|"
+        );
+        for f in app.files {
+            let (access, keys) = match f.access {
+                Access::Free => ("free", String::new()),
+                Access::Never => ("never", String::new()),
+                Access::Unknown => ("unknown (probed)", String::new()),
+                Access::Keys(keys) => {
+                    let surface = app.opened_from_card_surface(keys);
+                    let names: Vec<String> = keys
+                        .iter()
+                        .filter_map(|k| app.pin(*k))
+                        .map(|p| format!("`{:04X}` {}", p.ef, p.label_ja))
+                        .collect();
+                    (
+                        if surface { "card-surface" } else { "PIN" },
+                        names.join(", "),
+                    )
+                }
+            };
+            let read = match (f.structure, f.access, f.size) {
+                (Structure::Key, _, _) => "not read, not probed".to_string(),
+                (Structure::Record, Access::Free, _) => "READ RECORD 1, decoded".to_string(),
+                (Structure::Record, _, _) => "READ RECORD 1 probe".to_string(),
+                (Structure::Transparent, Access::Free, Size::Ber) => {
+                    "whole file (length from BER header), decoded".to_string()
+                }
+                (Structure::Transparent, Access::Free, Size::Fixed(n)) => {
+                    format!("{n} bytes, decoded")
+                }
+                (Structure::Transparent, _, _) => "1-byte READ BINARY probe".to_string(),
+            };
+            let _ = writeln!(
+                s,
+                "| `{:04X}` | {} ({}) | {access} | {keys} | {read} | {} |",
+                f.ef, f.label_ja, f.label_en, f.source
+            );
+        }
+    }
+    s
 }
