@@ -682,55 +682,6 @@ pub const MF_OBJECTS: [MfObject; 4] = [
     },
 ];
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_protected_file_names_keys_of_its_own_application() {
-        for app in APPLICATIONS {
-            for f in app.files {
-                if let Access::Keys(keys) = f.access {
-                    for k in keys {
-                        assert!(
-                            app.pin(*k).is_some(),
-                            "{:?} EF {:04X} key {k:04X}",
-                            app.id,
-                            f.ef
-                        );
-                    }
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn aids_are_distinct_and_ten_bytes() {
-        for (i, a) in APPLICATIONS.iter().enumerate() {
-            assert_eq!(a.aid.len(), 10);
-            for b in &APPLICATIONS[i + 1..] {
-                assert_ne!(a.aid, b.aid);
-            }
-        }
-    }
-
-    #[test]
-    fn efs_are_unique_within_an_application() {
-        for app in APPLICATIONS {
-            let mut seen: Vec<u16> = app
-                .files
-                .iter()
-                .map(|f| f.ef)
-                .chain(app.pins.iter().map(|p| p.ef))
-                .collect();
-            let n = seen.len();
-            seen.sort_unstable();
-            seen.dedup();
-            assert_eq!(seen.len(), n, "{:?}", app.id);
-        }
-    }
-}
-
 /// The chip map as Markdown: docs/chip-map.md is this text (a test keeps them equal).
 pub fn markdown() -> String {
     use std::fmt::Write as _;
@@ -830,4 +781,53 @@ pub fn markdown() -> String {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_protected_file_names_keys_of_its_own_application() {
+        for app in APPLICATIONS {
+            for f in app.files {
+                if let Access::Keys(keys) = f.access {
+                    for k in keys {
+                        assert!(
+                            app.pin(*k).is_some(),
+                            "{:?} EF {:04X} key {k:04X}",
+                            app.id,
+                            f.ef
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn aids_are_distinct_and_ten_bytes() {
+        for (i, a) in APPLICATIONS.iter().enumerate() {
+            assert_eq!(a.aid.len(), 10);
+            for b in &APPLICATIONS[i + 1..] {
+                assert_ne!(a.aid, b.aid);
+            }
+        }
+    }
+
+    #[test]
+    fn efs_are_unique_within_an_application() {
+        for app in APPLICATIONS {
+            let mut seen: Vec<u16> = app
+                .files
+                .iter()
+                .map(|f| f.ef)
+                .chain(app.pins.iter().map(|p| p.ef))
+                .collect();
+            let n = seen.len();
+            seen.sort_unstable();
+            seen.dedup();
+            assert_eq!(seen.len(), n, "{:?}", app.id);
+        }
+    }
 }
