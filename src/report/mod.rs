@@ -67,6 +67,7 @@ pub struct MasterFile {
 pub struct MfObjectReport {
     pub tag: String,
     pub label_ja: String,
+    #[serde(rename = "label")]
     pub label_en: String,
     pub sw: String,
     pub value: Option<String>,
@@ -109,6 +110,7 @@ pub enum PinStatus {
 pub struct Pin {
     pub ef: String,
     pub label_ja: String,
+    #[serde(rename = "label")]
     pub label_en: String,
     pub secret: SecretKind,
     pub format: String,
@@ -140,6 +142,7 @@ pub enum AccessTier {
 pub struct FileReport {
     pub ef: String,
     pub label_ja: String,
+    #[serde(rename = "label")]
     pub label_en: String,
     pub access: AccessTier,
     /// The key EFs that open it (chip map), e.g. `["0011", "0014"]`.
@@ -198,6 +201,7 @@ pub struct ExposureItem {
     /// `EF 000A` or `GET DATA 00F0`.
     pub item: String,
     pub label_ja: String,
+    #[serde(rename = "label")]
     pub label_en: String,
     /// For the secret tiers: which keys open it, e.g. `照合番号A (verification code A)`.
     pub opened_by: Vec<String>,
