@@ -29,6 +29,9 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 const STARTUP_GRACE: Duration = Duration::from_millis(1500);
 /// Between reconnection attempts after vpcd went away.
 const RECONNECT_EVERY: Duration = Duration::from_millis(500);
+/// pcscd asks for the ATR every 400 ms; this much silence after connecting means vpcd is
+/// not serving this connection (it serves one card per port and ignores a second one).
+const SILENCE_WARNING: Duration = Duration::from_secs(2);
 
 /// Why the emulator could not start or keep running.
 #[derive(Debug, Error)]
@@ -185,9 +188,24 @@ impl Emulator<'_> {
     /// Answers vpcd's requests on one connection until it ends.
     fn serve(&mut self, stream: TcpStream) -> Result<Ended, EmulateError> {
         let mut link = Link::new(stream);
+        let mut silence_deadline = Some(Instant::now() + SILENCE_WARNING);
         loop {
-            let request = match link.recv(&self.stop) {
-                Ok(r) => r,
+            let request = match link.recv_within(&self.stop, silence_deadline) {
+                Ok(r) => {
+                    silence_deadline = None;
+                    r
+                }
+                Err(RecvError::Idle) => {
+                    eprintln!(
+                        "myna-audit emulate: connected to {}, but vpcd has sent nothing for {} s: \
+                         another virtual card may already hold this slot (vpcd serves one card per \
+                         port; the next slot is --vpcd 127.0.0.1:35964). Still waiting.",
+                        self.label,
+                        SILENCE_WARNING.as_secs()
+                    );
+                    silence_deadline = None;
+                    continue;
+                }
                 Err(RecvError::Stopped) => return Ok(Ended::Stopped),
                 Err(RecvError::Closed) => return Ok(Ended::Closed),
                 Err(RecvError::Io(e)) => return Err(self.io(&e)),

@@ -8,7 +8,7 @@
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Longest payload a message can carry (the length prefix is 16 bits).
 pub const MAX_PAYLOAD: usize = 0xFFFF;
@@ -53,6 +53,8 @@ pub enum RecvError {
     Closed,
     /// The stop flag was raised (Ctrl-C / SIGTERM) while waiting.
     Stopped,
+    /// Nothing arrived by the deadline given to [`Link::recv_within`].
+    Idle,
     Io(io::Error),
 }
 
@@ -93,19 +95,37 @@ impl<W: Wire> Link<W> {
     /// Reads exactly one message. A read timeout on the wire (if set) only serves to look
     /// at `stop`; the bytes read so far are kept.
     pub fn recv(&mut self, stop: &AtomicBool) -> Result<Request, RecvError> {
+        self.recv_within(stop, None)
+    }
+
+    /// Like [`Link::recv`], but gives up with [`RecvError::Idle`] when no byte of the next
+    /// message has arrived by `deadline` (this needs a read timeout on the wire).
+    pub fn recv_within(
+        &mut self,
+        stop: &AtomicBool,
+        deadline: Option<Instant>,
+    ) -> Result<Request, RecvError> {
         let mut len = [0u8; 2];
-        self.read_exact(&mut len, stop)?;
+        self.read_exact(&mut len, stop, deadline)?;
         let mut payload = vec![0u8; usize::from(u16::from_be_bytes(len))];
-        self.read_exact(&mut payload, stop)?;
+        self.read_exact(&mut payload, stop, None)?;
         Ok(Request::from_payload(payload))
     }
 
     /// Fills `buf` completely (a message may arrive in several segments).
-    fn read_exact(&mut self, buf: &mut [u8], stop: &AtomicBool) -> Result<(), RecvError> {
+    fn read_exact(
+        &mut self,
+        buf: &mut [u8],
+        stop: &AtomicBool,
+        deadline: Option<Instant>,
+    ) -> Result<(), RecvError> {
         let mut filled = 0;
         while filled < buf.len() {
             if stop.load(Ordering::Relaxed) {
                 return Err(RecvError::Stopped);
+            }
+            if filled == 0 && deadline.is_some_and(|d| Instant::now() >= d) {
+                return Err(RecvError::Idle);
             }
             self.wire.before_read().map_err(RecvError::Io)?;
             match self.wire.read(&mut buf[filled..]) {
@@ -244,6 +264,33 @@ mod tests {
         assert_eq!(l.wire.output, vec![0x00, 0x02, 0x90, 0x00]);
         assert_eq!(l.wire.writes, 1);
         assert!(l.send(&vec![0u8; MAX_PAYLOAD + 1]).is_err());
+    }
+
+    /// A wire on which nothing ever arrives (a read timeout fires every time).
+    struct Silent;
+
+    impl Read for Silent {
+        fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+            Err(io::ErrorKind::WouldBlock.into())
+        }
+    }
+
+    impl Write for Silent {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Wire for Silent {}
+
+    #[test]
+    fn silence_past_the_deadline_is_idle() {
+        let mut l = Link::new(Silent);
+        let r = l.recv_within(&AtomicBool::new(false), Some(Instant::now()));
+        assert!(matches!(r, Err(RecvError::Idle)));
     }
 
     #[test]
