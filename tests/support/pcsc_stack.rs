@@ -304,39 +304,18 @@ impl Stack {
         let lock = PCSCD_LOCK.lock().unwrap_or_else(|e| e.into_inner());
         preflight();
         let dir = log_dir(test);
-        let mut cmd = Command::new("pcscd");
-        cmd.arg("--foreground");
-        if std::env::var_os("MYNA_E2E_PCSCD_DEBUG").is_some() {
-            cmd.args(["--debug", "--apdu"]);
-        }
-        let mut pcscd = spawn_captured("pcscd", cmd, dir.join("pcscd.log"));
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Some(status) = pcscd.wait_exit(Duration::ZERO) {
-                panic!(
-                    "pcscd exited at once ({status}); its log:\n{}",
-                    pcscd.stderr()
-                );
-            }
-            let listed = Context::establish(Scope::User)
-                .and_then(|c| c.list_readers_owned())
-                .map(|r| r.iter().any(|n| n.to_string_lossy() == READER));
-            if let Ok(true) = listed {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "pcscd did not list the reader \"{READER}\" within 10 s ({listed:?}); is vsmartcard-vpcd \
-                 installed? pcscd log:\n{}",
-                pcscd.stderr()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        let pcscd = start_pcscd(&dir.join("pcscd.log"));
         Stack {
             pcscd,
             dir,
             _lock: lock,
         }
+    }
+
+    /// Stops pcscd and starts a new one (as a system restart of the service would).
+    pub fn restart_pcscd(&mut self) {
+        self.pcscd.stop();
+        self.pcscd = start_pcscd(&self.dir.join("pcscd-restarted.log"));
     }
 
     /// Starts `myna-audit emulate FIXTURE EXTRA...` (stderr captured) and waits until
@@ -361,6 +340,44 @@ impl Stack {
         cmd.arg(fixture).args(extra);
         let log = self.dir.join(format!("emulate-{stem}.log"));
         spawn_captured(&format!("emulate {stem}"), cmd, log)
+    }
+}
+
+/// Starts `pcscd --foreground` and waits until it lists the vpcd reader.
+fn start_pcscd(log: &Path) -> Proc {
+    let mut cmd = Command::new("pcscd");
+    cmd.arg("--foreground");
+    if std::env::var_os("MYNA_E2E_PCSCD_DEBUG").is_some() {
+        cmd.args(["--debug", "--apdu"]);
+    }
+    let mut pcscd = spawn_captured("pcscd", cmd, log.to_path_buf());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = pcscd.wait_exit(Duration::ZERO) {
+            let hint = if nix::unistd::geteuid().is_root() {
+                ""
+            } else {
+                "\npcscd must create /run/pcscd/pcscd.comm: run the tests as root (as CI does), or \
+                 give your user that directory once: `sudo install -d -o $USER /run/pcscd`"
+            };
+            panic!(
+                "pcscd exited at once ({status}); its log:\n{}{hint}",
+                pcscd.stderr()
+            );
+        }
+        let listed = Context::establish(Scope::User)
+            .and_then(|c| c.list_readers_owned())
+            .map(|r| r.iter().any(|n| n.to_string_lossy() == READER));
+        if let Ok(true) = listed {
+            return pcscd;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "pcscd did not list the reader \"{READER}\" within 10 s ({listed:?}); is vsmartcard-vpcd \
+             installed? pcscd log:\n{}",
+            pcscd.stderr()
+        );
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
