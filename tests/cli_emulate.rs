@@ -55,6 +55,19 @@ fn malformed_fixture_names_the_line() {
 }
 
 #[test]
+fn fixture_without_an_atr_value_is_refused() {
+    let path = tmp("no-atr.fixture");
+    std::fs::write(
+        &path,
+        "format: myna-audit-fixture 1\nkind: synthetic\nreader: R\natr:\n> 00 A4 04 0C\n< 90 00\n",
+    )
+    .unwrap();
+    let r = emulate(&[path.to_str().unwrap(), "--vpcd", &free_port()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("empty ATR"), "{}", r.stderr);
+}
+
+#[test]
 fn unreadable_fixture_is_exit_2() {
     let r = emulate(&["fixtures/no-such.fixture", "--vpcd", &free_port()]);
     assert_eq!(r.code, 2, "{}", r.stderr);

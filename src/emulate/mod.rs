@@ -3,99 +3,32 @@
 //! docs/emulator.md describes the protocol, the card state and the limits.
 
 pub mod card;
+mod connect;
+mod error;
 pub mod trace;
 pub mod vpcd;
 
 use std::io;
-use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use thiserror::Error;
+pub use error::EmulateError;
 
 use crate::cli::{CliError, EXIT_OK, EmulateArgs};
 use crate::fixture::Fixture;
-use crate::transport::TransportError;
 use crate::transport::pcsc::Pcsc;
 use crate::transport::trace::command_line;
 use card::{Action, VirtualCard};
+use connect::{connect, connect_first, reader_label, resolve};
 use vpcd::{Link, RecvError};
 
-/// How long to wait for a TCP connection to vpcd.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
-/// After a refused connection while pcscd runs (it may have just been socket-activated and
-/// still be loading its drivers), keep trying this long.
-const STARTUP_GRACE: Duration = Duration::from_millis(1500);
 /// Between reconnection attempts after vpcd went away.
 const RECONNECT_EVERY: Duration = Duration::from_millis(500);
 /// pcscd asks for the ATR every 400 ms; this much silence after connecting means vpcd is
 /// not serving this connection (it serves one card per port and ignores a second one).
 const SILENCE_WARNING: Duration = Duration::from_secs(2);
-
-/// Why the emulator could not start or keep running.
-#[derive(Debug, Error)]
-pub enum EmulateError {
-    #[error("'{addr}' is not a HOST:PORT address for vpcd: {reason}")]
-    BadAddress { addr: String, reason: String },
-    #[error("pcscd is not running, so no vpcd virtual reader listens at {addr} ({reason})")]
-    PcscdNotRunning { addr: String, reason: String },
-    #[error(
-        "pcscd is running but has no vpcd virtual reader listening at {addr} ({reason}; readers: {readers})"
-    )]
-    VpcdMissing {
-        addr: String,
-        reason: String,
-        readers: String,
-    },
-    #[error("cannot connect to vpcd at {addr}: {reason}")]
-    VpcdUnreachable { addr: String, reason: String },
-    #[error("vpcd at {addr} closed the connection before the first PC/SC session ended")]
-    VpcdClosed { addr: String },
-    #[error("the connection to vpcd at {addr} failed: {reason}")]
-    Io { addr: String, reason: String },
-    #[error("cannot install the Ctrl-C / SIGTERM handler: {0}")]
-    Signals(String),
-}
-
-impl EmulateError {
-    pub fn code(&self) -> &'static str {
-        match self {
-            EmulateError::BadAddress { .. } => "bad-vpcd-address",
-            EmulateError::PcscdNotRunning { .. } => "no-service",
-            EmulateError::VpcdMissing { .. } => "vpcd-missing",
-            EmulateError::VpcdUnreachable { .. } => "vpcd-unreachable",
-            EmulateError::VpcdClosed { .. } => "vpcd-closed",
-            EmulateError::Io { .. } => "vpcd-io",
-            EmulateError::Signals(_) => "signals",
-        }
-    }
-
-    pub fn hint(&self) -> &'static str {
-        match self {
-            EmulateError::BadAddress { .. } => {
-                "Pass --vpcd HOST:PORT, e.g. 127.0.0.1:35963 (the port in /etc/reader.conf.d/vpcd: 0x8C7B = 35963)."
-            }
-            EmulateError::PcscdNotRunning { .. } => {
-                "Start pcscd: `sudo systemctl start pcscd`, or run `sudo pcscd --foreground` in another terminal. \
-                 The virtual reader comes from the vpcd driver: on Debian/Ubuntu `sudo apt-get install vsmartcard-vpcd`."
-            }
-            EmulateError::VpcdMissing { .. } => {
-                "Install the vpcd driver (Debian/Ubuntu: `sudo apt-get install vsmartcard-vpcd`, which adds \
-                 /etc/reader.conf.d/vpcd), then restart pcscd (`sudo systemctl restart pcscd`) so it loads it."
-            }
-            EmulateError::VpcdUnreachable { .. } => {
-                "Check that pcscd runs with the vpcd driver (Debian/Ubuntu package vsmartcard-vpcd) and that \
-                 --vpcd names the port in /etc/reader.conf.d/vpcd (default 127.0.0.1:35963)."
-            }
-            EmulateError::VpcdClosed { .. } => {
-                "pcscd stopped or restarted while the card was waiting: start pcscd and run the emulator again."
-            }
-            EmulateError::Io { .. } => "Run the emulator again; if it persists, restart pcscd.",
-            EmulateError::Signals(_) => "This is unexpected: please report it.",
-        }
-    }
-}
 
 /// How one connection to vpcd ended.
 enum Ended {
@@ -118,6 +51,10 @@ struct Emulator<'a> {
 pub fn run(args: &EmulateArgs) -> Result<u8, CliError> {
     let fixture = Fixture::load(&args.fixture)?;
     let name = args.fixture.display().to_string();
+    if fixture.atr.is_empty() {
+        // vpcd reads a zero-length answer to get-ATR as "no card".
+        return Err(EmulateError::EmptyAtr { fixture: name }.into());
+    }
     let addr = resolve(&args.vpcd)?;
     let stop = Arc::new(AtomicBool::new(false));
     install_signals(&stop)?;
@@ -302,97 +239,6 @@ impl Emulator<'_> {
             addr: self.label.clone(),
             reason: e.to_string(),
         }
-    }
-}
-
-/// The reader name pcscd gives the vpcd slot on this port (slot n listens on 35963 + n).
-fn reader_label(addr: SocketAddr) -> String {
-    match addr.port().checked_sub(0x8C7B) {
-        Some(slot @ 0..=9) if addr.ip().is_loopback() => {
-            format!("reader \"Virtual PCD 00 {slot:02}\" (vpcd at {addr})")
-        }
-        _ => format!("the vpcd reader at {addr}"),
-    }
-}
-
-fn resolve(spec: &str) -> Result<SocketAddr, EmulateError> {
-    let bad = |reason: String| EmulateError::BadAddress {
-        addr: spec.into(),
-        reason,
-    };
-    spec.to_socket_addrs()
-        .map_err(|e| bad(e.to_string()))?
-        .next()
-        .ok_or_else(|| bad("the name resolves to no address".into()))
-}
-
-fn connect(addr: SocketAddr) -> io::Result<TcpStream> {
-    let stream = TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT)?;
-    // Our side sends one whole message per write; no reason to let Nagle hold it back.
-    stream.set_nodelay(true)?;
-    // Reads wake up this often to notice Ctrl-C / SIGTERM.
-    stream.set_read_timeout(Some(vpcd::WAKE_INTERVAL))?;
-    Ok(stream)
-}
-
-/// The first connection, with a diagnosis when it fails: is pcscd running, does it have a
-/// vpcd reader? Never probes vpcd more than by the connection attempts themselves.
-fn connect_first(addr: SocketAddr, label: &str) -> Result<TcpStream, EmulateError> {
-    let first = match connect(addr) {
-        Ok(s) => return Ok(s),
-        Err(e) => e,
-    };
-    if !addr.ip().is_loopback() || first.kind() != io::ErrorKind::ConnectionRefused {
-        return Err(EmulateError::VpcdUnreachable {
-            addr: label.into(),
-            reason: first.to_string(),
-        });
-    }
-    let readers = match Pcsc::establish().and_then(|p| p.readers()) {
-        Err(TransportError::NoService) => {
-            return Err(EmulateError::PcscdNotRunning {
-                addr: label.into(),
-                reason: first.to_string(),
-            });
-        }
-        Err(TransportError::NoReaders) => Vec::new(),
-        Err(_) => {
-            return Err(EmulateError::VpcdUnreachable {
-                addr: label.into(),
-                reason: first.to_string(),
-            });
-        }
-        Ok(slots) => slots.into_iter().map(|s| s.name).collect(),
-    };
-    // pcscd is up; it may have only just started (socket activation) and not yet opened
-    // vpcd's port. Give it a moment before judging.
-    let deadline = Instant::now() + STARTUP_GRACE;
-    let mut last = first;
-    while Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(100));
-        match connect(addr) {
-            Ok(s) => return Ok(s),
-            Err(e) => last = e,
-        }
-    }
-    if readers.iter().any(|r| r.starts_with("Virtual PCD")) {
-        Err(EmulateError::VpcdUnreachable {
-            addr: label.into(),
-            reason: format!(
-                "{last}; pcscd has vpcd readers ({}), so check the port",
-                readers.join(", ")
-            ),
-        })
-    } else {
-        Err(EmulateError::VpcdMissing {
-            addr: label.into(),
-            reason: last.to_string(),
-            readers: if readers.is_empty() {
-                "none".into()
-            } else {
-                readers.join(", ")
-            },
-        })
     }
 }
 
