@@ -497,6 +497,17 @@ fn emulator_reconnects_when_pcscd_restarts() {
 }
 
 #[test]
+fn emulate_against_a_pcscd_without_vpcd_names_the_package() {
+    let stack = Stack::start_without_vpcd("no-vpcd");
+    let r = run(cli(&["emulate", "fixtures/typical.fixture"]));
+    drop(stack);
+    r.assert_no_panic();
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("vpcd-missing"), "{}", r.stderr);
+    assert!(r.stderr.contains("vsmartcard-vpcd"), "{}", r.stderr);
+}
+
+#[test]
 fn a_second_card_on_a_busy_slot_is_told_so() {
     let stack = Stack::start("busy-slot");
     let _first = stack.emulate(Path::new("fixtures/typical.fixture"), &[]);

@@ -259,13 +259,18 @@ fn pid_alive(pid: i32) -> bool {
     }
 }
 
+/// The pcscd binary: on PATH, or in an sbin directory (not on a normal user's PATH).
+fn pcscd_path() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain(["/usr/sbin", "/usr/local/sbin", "/sbin"].map(PathBuf::from))
+        .map(|d| d.join("pcscd"))
+        .find(|p| p.is_file())
+}
+
 /// Fails the test (with what to do) when the machine cannot host the harness's pcscd.
 fn preflight() {
-    let found = ["/usr/sbin/pcscd", "/usr/local/sbin/pcscd"]
-        .iter()
-        .any(|p| Path::new(p).exists())
-        || Command::new("pcscd").arg("--version").output().is_ok();
-    assert!(found, "pcscd is not installed: {INSTALL}");
+    assert!(pcscd_path().is_some(), "pcscd is not installed: {INSTALL}");
     assert!(
         Path::new(VPCD_CONF).exists(),
         "the vpcd driver is not installed ({VPCD_CONF} is missing): {INSTALL}"
@@ -304,7 +309,23 @@ impl Stack {
         let lock = PCSCD_LOCK.lock().unwrap_or_else(|e| e.into_inner());
         preflight();
         let dir = log_dir(test);
-        let pcscd = start_pcscd(&dir.join("pcscd.log"));
+        let pcscd = start_pcscd(&dir.join("pcscd.log"), None);
+        Stack {
+            pcscd,
+            dir,
+            _lock: lock,
+        }
+    }
+
+    /// Like [`Stack::start`], but pcscd reads an empty reader configuration: a pcscd
+    /// without the vpcd driver.
+    pub fn start_without_vpcd(test: &str) -> Stack {
+        let lock = PCSCD_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        preflight();
+        let dir = log_dir(test);
+        let conf = dir.join("reader.conf.d");
+        std::fs::create_dir_all(&conf).expect("empty reader.conf.d");
+        let pcscd = start_pcscd(&dir.join("pcscd.log"), Some(&conf));
         Stack {
             pcscd,
             dir,
@@ -315,7 +336,7 @@ impl Stack {
     /// Stops pcscd and starts a new one (as a system restart of the service would).
     pub fn restart_pcscd(&mut self) {
         self.pcscd.stop();
-        self.pcscd = start_pcscd(&self.dir.join("pcscd-restarted.log"));
+        self.pcscd = start_pcscd(&self.dir.join("pcscd-restarted.log"), None);
     }
 
     /// Starts `myna-audit emulate FIXTURE EXTRA...` (stderr captured) and waits until
@@ -343,10 +364,14 @@ impl Stack {
     }
 }
 
-/// Starts `pcscd --foreground` and waits until it lists the vpcd reader.
-fn start_pcscd(log: &Path) -> Proc {
-    let mut cmd = Command::new("pcscd");
+/// Starts `pcscd --foreground` and waits until it lists the vpcd reader, or (with a
+/// reader.conf.d of its own) until it accepts PC/SC clients.
+fn start_pcscd(log: &Path, conf_dir: Option<&Path>) -> Proc {
+    let mut cmd = Command::new(pcscd_path().expect("pcscd (checked by preflight)"));
     cmd.arg("--foreground");
+    if let Some(dir) = conf_dir {
+        cmd.arg("--config").arg(dir);
+    }
     if std::env::var_os("MYNA_E2E_PCSCD_DEBUG").is_some() {
         cmd.args(["--debug", "--apdu"]);
     }
@@ -368,8 +393,10 @@ fn start_pcscd(log: &Path) -> Proc {
         let listed = Context::establish(Scope::User)
             .and_then(|c| c.list_readers_owned())
             .map(|r| r.iter().any(|n| n.to_string_lossy() == READER));
-        if let Ok(true) = listed {
-            return pcscd;
+        match (&listed, conf_dir) {
+            (Ok(true), None) => return pcscd,
+            (Ok(_) | Err(pcsc::Error::NoReadersAvailable), Some(_)) => return pcscd,
+            _ => {}
         }
         assert!(
             Instant::now() < deadline,
