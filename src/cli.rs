@@ -160,6 +160,8 @@ pub enum CliError {
     Audit(#[from] AuditError),
     #[error(transparent)]
     Fixture(#[from] FixtureError),
+    #[error(transparent)]
+    Emulate(#[from] crate::emulate::EmulateError),
     #[error("no reader holds a My Number Card ({0})")]
     NoMyNumberCard(String),
     #[error("several readers hold a My Number Card: {0}")]
@@ -181,6 +183,7 @@ impl CliError {
             CliError::Audit(a) => a.code(),
             CliError::Fixture(FixtureError::Io { .. }) => "fixture-unreadable",
             CliError::Fixture(FixtureError::Syntax { .. }) => "fixture-malformed",
+            CliError::Emulate(e) => e.code(),
             CliError::NoMyNumberCard(_) => "no-my-number-card",
             CliError::SeveralMyNumberCards(_) => "several-my-number-cards",
             CliError::NotBuilt(_) => "not-built",
@@ -193,6 +196,7 @@ impl CliError {
             CliError::Fixture(_) => {
                 "Fix the fixture file (docs/fixtures.md describes the format) or record it again."
             }
+            CliError::Emulate(e) => e.hint(),
             CliError::NoMyNumberCard(_) => {
                 "Place the My Number Card on a reader that supports ISO 14443 Type B (or insert it in a contact reader), \
                  or pass --reader NAME. `myna-audit readers` shows what each reader holds."
