@@ -246,7 +246,7 @@ pub fn run(cli: Cli) -> u8 {
     }
 }
 
-pub(crate) fn today() -> Date {
+pub fn today() -> Date {
     time::OffsetDateTime::now_utc().date()
 }
 
@@ -454,11 +454,7 @@ pub(crate) fn open_source(reader: Option<&str>, replay: Option<&Path>) -> Result
 
 /// Adds `--trace` output around a transport when asked, identifiers masked unless
 /// `show_identifiers`.
-pub(crate) fn traced(
-    t: Box<dyn Transport>,
-    trace: bool,
-    show_identifiers: bool,
-) -> Box<dyn Transport> {
+pub fn traced(t: Box<dyn Transport>, trace: bool, show_identifiers: bool) -> Box<dyn Transport> {
     if trace {
         Box::new(Trace::stderr(t).show_identifiers(show_identifiers))
     } else {
@@ -481,7 +477,7 @@ fn audit_cmd(args: &AuditArgs) -> Result<u8, CliError> {
 }
 
 /// Prints the report (also a partial one) and turns the outcome into an exit status.
-pub(crate) fn finish(run: AuditRun, format: Format) -> Result<u8, CliError> {
+pub fn finish(run: AuditRun, format: Format) -> Result<u8, CliError> {
     print_report(&run.report, format);
     match run.error {
         Some(e) => Err(e.into()),

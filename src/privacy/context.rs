@@ -268,10 +268,13 @@ impl Assembly {
     pub fn add(&mut self, placement: Option<Placement>, resp: &[u8]) {
         let index = self.placements.len();
         if let (Some(p), Some((data, _))) = (&placement, split(resp)) {
-            let image = self.objects.entry(p.object.clone()).or_insert_with(|| Image {
-                first: index,
-                ..Image::default()
-            });
+            let image = self
+                .objects
+                .entry(p.object.clone())
+                .or_insert_with(|| Image {
+                    first: index,
+                    ..Image::default()
+                });
             image.put(p.offset, data, index);
         }
         self.placements.push(placement);
@@ -330,20 +333,31 @@ mod tests {
         let mut c = Context::default();
         c.observe(&select_jpki(), &[0x90, 0x00]);
         c.observe(
-            &[0x00, 0xA4, 0x04, 0x0C, 0x07, 0xA0, 0x00, 0x00, 0x01, 0x51, 0x00, 0x00],
+            &[
+                0x00, 0xA4, 0x04, 0x0C, 0x07, 0xA0, 0x00, 0x00, 0x01, 0x51, 0x00, 0x00,
+            ],
             &[0x90, 0x00],
         );
         let first = c
             .observe(&[0x00, 0xCA, 0x00, 0x45, 0x00], &[b'A', b'B', 0x61, 0x02])
             .unwrap();
-        assert_eq!(first.object, ObjectId::Data { df: None, tag: 0x45 });
+        assert_eq!(
+            first.object,
+            ObjectId::Data {
+                df: None,
+                tag: 0x45
+            }
+        );
         let more = c
             .observe(&[0x00, 0xC0, 0x00, 0x00, 0x02], &[b'C', b'D', 0x90, 0x00])
             .unwrap();
         assert_eq!(more.object, first.object);
         assert_eq!(more.offset, 2);
         // No 61xx before it: a GET RESPONSE belongs to nothing.
-        assert_eq!(c.observe(&[0x00, 0xC0, 0x00, 0x00, 0x02], &[0x6F, 0x00]), None);
+        assert_eq!(
+            c.observe(&[0x00, 0xC0, 0x00, 0x00, 0x02], &[0x6F, 0x00]),
+            None
+        );
     }
 
     #[test]

@@ -95,7 +95,14 @@ pub fn cert_fields(buf: &[u8]) -> Result<CertFields, String> {
     }
     // serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo, then the
     // optional [1] [2] unique identifiers and [3] extensions (RFC 5280 §4.1).
-    let order = ["serial", "signature", "issuer", "validity", "subject", "spki"];
+    let order = [
+        "serial",
+        "signature",
+        "issuer",
+        "validity",
+        "subject",
+        "spki",
+    ];
     for (i, n) in fields.by_ref().take(order.len()).enumerate() {
         match order[i] {
             "serial" => f.serial = Some(expect(n, 0x02, "serialNumber")?.value..n.end),
@@ -194,22 +201,50 @@ pub(crate) mod tests_support {
         };
         let serial = seq(0x02, &[&[0x12, 0x34]]);
         let alg = seq(0x30, &[&[0x06, 0x01, 0x2A]]);
-        let c = seq(0x31, &[&seq(0x30, &[&[0x06, 0x03, 0x55, 0x04, 0x06], &[0x13, 0x02, b'J', b'P']])]);
-        let cn = seq(0x31, &[&seq(0x30, &[&[0x06, 0x03, 0x55, 0x04, 0x03], &[0x13, 0x04, b'A', b'B', b'1', b'2']])]);
+        let c = seq(
+            0x31,
+            &[&seq(
+                0x30,
+                &[&[0x06, 0x03, 0x55, 0x04, 0x06], &[0x13, 0x02, b'J', b'P']],
+            )],
+        );
+        let cn = seq(
+            0x31,
+            &[&seq(
+                0x30,
+                &[
+                    &[0x06, 0x03, 0x55, 0x04, 0x03],
+                    &[0x13, 0x04, b'A', b'B', b'1', b'2'],
+                ],
+            )],
+        );
         let subject = seq(0x30, &[&c, &cn]);
         let issuer = seq(0x30, &[&c]);
         let validity = seq(0x30, &[]);
-        let rsa = seq(0x30, &[&[0x02, 0x04, 0x00, 0xC1, 0xC2, 0xC3], &[0x02, 0x01, 0x03]]);
+        let rsa = seq(
+            0x30,
+            &[&[0x02, 0x04, 0x00, 0xC1, 0xC2, 0xC3], &[0x02, 0x01, 0x03]],
+        );
         let bits = seq(0x03, &[&[0x00], &rsa]);
         let spki = seq(0x30, &[&alg, &bits]);
-        let ski = seq(0x30, &[&[0x06, 0x03, 0x55, 0x1D, 0x0E], &seq(0x04, &[&[0x04, 0x04, 9, 9, 9, 9]])]);
+        let ski = seq(
+            0x30,
+            &[
+                &[0x06, 0x03, 0x55, 0x1D, 0x0E],
+                &seq(0x04, &[&[0x04, 0x04, 9, 9, 9, 9]]),
+            ],
+        );
         let exts = seq(0xA3, &[&seq(0x30, &[&ski])]);
         let version = seq(0xA0, &[&[0x02, 0x01, 0x02]]);
-        let tbs = seq(0x30, &[&version, &serial, &alg, &issuer, &validity, &subject, &spki, &exts]);
+        let tbs = seq(
+            0x30,
+            &[
+                &version, &serial, &alg, &issuer, &validity, &subject, &spki, &exts,
+            ],
+        );
         let sig = seq(0x03, &[&[0x00, 0xEE, 0xEE, 0xEE]]);
         seq(0x30, &[&tbs, &alg, &sig])
     }
-
 }
 
 #[cfg(test)]

@@ -118,12 +118,19 @@ fn find_all(hay: &[u8], needle: &[u8]) -> Vec<usize> {
         .collect()
 }
 
+/// True when the 12 digits at `start` are a DER UTCTime (`17 0D` YYMMDDHHMMSS `Z`), as in
+/// every certificate's validity: a time, not a My Number (about one in eleven passes the
+/// check digit by chance).
+fn is_utc_time(b: &[u8], start: usize) -> bool {
+    start >= 2 && b[start - 2..start] == [0x17, 0x0D] && b.get(start + 12) == Some(&b'Z')
+}
+
 /// Scans bytes for My Numbers, images and holder-attribute OIDs. `allowed` lists 12-digit
 /// numbers declared fictional.
 pub fn scan(b: &[u8], allowed: &[Vec<u8>]) -> Vec<Hit> {
     let mut hits: Vec<Hit> = twelve_digit_runs(b)
         .into_iter()
-        .filter(|(_, d)| is_my_number(d) && !allowed.contains(d))
+        .filter(|(start, d)| is_my_number(d) && !allowed.contains(d) && !is_utc_time(b, *start))
         .map(|(offset, _)| Hit {
             offset,
             what: Personal::MyNumber,
@@ -184,16 +191,21 @@ fn names_holder(cert: &X509Certificate<'_>) -> Option<String> {
     for attr in cert.subject().iter_attributes() {
         let oid = attr.attr_type().to_id_string();
         if !NEUTRAL_ATTRS.contains(&oid.as_str()) {
-            return Some(format!("its subject carries attribute {oid} (a name or address)"));
+            return Some(format!(
+                "its subject carries attribute {oid} (a name or address)"
+            ));
         }
         if oid == "2.5.4.3" && attr.as_str().map_or(true, |s| !s.is_ascii()) {
             return Some("its subject CN is not ASCII (a name)".into());
         }
     }
     for ext in cert.extensions() {
-        if ext.oid.to_id_string() == "2.5.29.17" && !find_all(ext.value, HOLDER_OID_PREFIX).is_empty()
+        if ext.oid.to_id_string() == "2.5.29.17"
+            && !find_all(ext.value, HOLDER_OID_PREFIX).is_empty()
         {
-            return Some("its SubjectAltName carries holder attributes (1.2.392.200149.8.5.5.x)".into());
+            return Some(
+                "its SubjectAltName carries holder attributes (1.2.392.200149.8.5.5.x)".into(),
+            );
         }
     }
     None
@@ -271,7 +283,13 @@ mod tests {
         f.extend(b"537686677188");
         f.extend([0xFF, 0xFF]);
         let hits = scan(&f, &[]);
-        assert_eq!(hits, vec![Hit { offset: 3, what: Personal::MyNumber }]);
+        assert_eq!(
+            hits,
+            vec![Hit {
+                offset: 3,
+                what: Personal::MyNumber
+            }]
+        );
         // Declared fictional: allowed.
         assert!(scan(&f, &[b"537686677188".to_vec()]).is_empty());
     }
@@ -282,6 +300,18 @@ mod tests {
         let rec = b"\x01\x1c4000000127198431322120350217";
         assert!(scan(rec, &[]).is_empty());
         assert!(twelve_digit_runs(b"x1234567890123x").is_empty());
+    }
+
+    /// Regression: the synthetic CA certificates' notBefore `200101000000Z` passes the
+    /// check digit; a certificate time is not a My Number.
+    #[test]
+    fn certificate_times_are_not_my_numbers() {
+        assert!(is_my_number(b"200101000000"));
+        let mut t = vec![0x30, 0x1E, 0x17, 0x0D];
+        t.extend(b"200101000000Z");
+        assert!(scan(&t, &[]).is_empty());
+        // The same digits outside a UTCTime are reported.
+        assert_eq!(scan(&t[4..16], &[]).len(), 1);
     }
 
     #[test]
@@ -304,7 +334,11 @@ mod tests {
         let kinds: Vec<Personal> = scan(&b, &[]).into_iter().map(|h| h.what).collect();
         assert_eq!(
             kinds,
-            vec![Personal::Png, Personal::Jpeg2000, Personal::HolderAttributeOid]
+            vec![
+                Personal::Png,
+                Personal::Jpeg2000,
+                Personal::HolderAttributeOid
+            ]
         );
         assert!(scan(&[0x30, 0x82, 0x01, 0x00], &[]).is_empty());
     }

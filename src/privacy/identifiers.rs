@@ -125,7 +125,11 @@ fn auth_certificate(prefix: &[u8]) -> Result<Vec<Span>, String> {
     let f = der::cert_fields(prefix)?;
     let mut out = Vec::new();
     out.extend(f.serial.map(|r| span(r, IdKind::AuthCertSerial)));
-    out.extend(f.subject_cn.into_iter().map(|r| span(r, IdKind::AuthCertCn)));
+    out.extend(
+        f.subject_cn
+            .into_iter()
+            .map(|r| span(r, IdKind::AuthCertCn)),
+    );
     for r in [f.key, f.key_id, f.signature].into_iter().flatten() {
         out.push(span(r, IdKind::AuthCertKey));
     }
@@ -222,12 +226,18 @@ mod tests {
 
     #[test]
     fn get_data_values_at_any_level() {
-        let obj = ObjectId::Data { df: None, tag: 0x45 };
+        let obj = ObjectId::Data {
+            df: None,
+            tag: 0x45,
+        };
         assert_eq!(
             locate(&obj, b"ABCD").unwrap(),
             vec![span(0..4, IdKind::CardId)]
         );
-        let other = ObjectId::Data { df: None, tag: 0xF2 };
+        let other = ObjectId::Data {
+            df: None,
+            tag: 0xF2,
+        };
         assert!(locate(&other, b"20340401").unwrap().is_empty());
     }
 

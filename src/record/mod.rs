@@ -173,7 +173,12 @@ fn directory(path: &Path) -> &Path {
 
 /// Writes `text` to `path` through a temporary file in the same directory, renamed into
 /// place; on any failure the temporary file is removed.
-pub fn write_fixture(path: &Path, text: &str, force: bool, private: bool) -> Result<(), RecordError> {
+pub fn write_fixture(
+    path: &Path,
+    text: &str,
+    force: bool,
+    private: bool,
+) -> Result<(), RecordError> {
     let fail = |message: String| RecordError::Write {
         path: path.to_path_buf(),
         message,
@@ -216,8 +221,47 @@ pub fn write_fixture(path: &Path, text: &str, force: bool, private: bool) -> Res
 
 /// `myna-audit record`.
 pub fn run(args: &RecordArgs) -> Result<u8, CliError> {
+    // Refuse a bad output before the card is touched.
     check_output(&args.output, args.force)?;
     let (transport, source) = cli::open(args.reader.as_deref(), None)?;
+    let transport = cli::traced(transport, args.trace, args.show_identifiers);
+    let (run, written) = record_to_file(transport, source, args);
+    match written {
+        Ok(Some(f)) => {
+            let what = if args.keep_identifiers {
+                "identifiers KEPT: a private fixture, never share it".to_string()
+            } else {
+                format!("{} redacted: line(s)", f.redacted.len())
+            };
+            eprintln!(
+                "myna-audit: recorded {} exchanges to {} ({what})",
+                f.exchanges.len(),
+                args.output.display()
+            );
+            cli::finish(run, args.format)
+        }
+        Ok(None) => {
+            eprintln!(
+                "myna-audit: the audit did not finish, so nothing was written to {}",
+                args.output.display()
+            );
+            cli::finish(run, args.format)
+        }
+        Err(e) => {
+            cli::finish(run, args.format)?;
+            Err(e.into())
+        }
+    }
+}
+
+/// `record` once the card is open: audit, redact, write. Returns the audit and the fixture
+/// written (`None` when the audit did not finish: then nothing is written), or why no
+/// fixture could be written. Prints nothing.
+pub fn record_to_file<T: Transport>(
+    transport: T,
+    source: crate::report::Source,
+    args: &RecordArgs,
+) -> (AuditRun, Result<Option<Fixture>, RecordError>) {
     let audit_opts = AuditOptions {
         as_of: args.as_of.unwrap_or_else(cli::today),
         show_identifiers: args.show_identifiers,
@@ -228,42 +272,23 @@ pub fn run(args: &RecordArgs) -> Result<u8, CliError> {
         keep_identifiers: args.keep_identifiers,
         date: cli::today(),
     };
-    let transport = cli::traced(transport, args.trace, args.show_identifiers);
     let (run, fixture) = record_audit(transport, &audit_opts, &opts);
     if run.error.is_some() {
-        // The audit did not finish: print what it found and write nothing.
-        eprintln!(
-            "myna-audit: the audit did not finish, so nothing was written to {}",
-            args.output.display()
-        );
-        return cli::finish(run, args.format);
+        return (run, Ok(None));
     }
-    let fixture = match fixture {
-        Ok(f) => f,
-        Err(source) => {
-            cli::finish(run, args.format)?;
-            return Err(RecordError::Refused {
-                path: args.output.clone(),
-                source,
-            }
-            .into());
-        }
-    };
-    write_fixture(
-        &args.output,
-        &fixture.to_text(),
-        args.force,
-        args.keep_identifiers,
-    )?;
-    let what = if args.keep_identifiers {
-        "identifiers KEPT: a private fixture, never share it".to_string()
-    } else {
-        format!("{} value(s) redacted", fixture.redacted.len())
-    };
-    eprintln!(
-        "myna-audit: recorded {} exchanges to {} ({what})",
-        fixture.exchanges.len(),
-        args.output.display()
-    );
-    cli::finish(run, args.format)
+    let written = fixture
+        .map_err(|source| RecordError::Refused {
+            path: args.output.clone(),
+            source,
+        })
+        .and_then(|f| {
+            write_fixture(
+                &args.output,
+                &f.to_text(),
+                args.force,
+                args.keep_identifiers,
+            )?;
+            Ok(Some(f))
+        });
+    (run, written)
 }

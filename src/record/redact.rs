@@ -22,7 +22,9 @@ use crate::transport::spaced_hex;
 pub enum RedactError {
     #[error("{place} holds {what}, which the redactor has no rule for")]
     Personal { place: String, what: String },
-    #[error("{place} does not have the structure the redactor expects ({why}), so its identifiers cannot be found")]
+    #[error(
+        "{place} does not have the structure the redactor expects ({why}), so its identifiers cannot be found"
+    )]
     Unrecognised { place: String, why: String },
     #[error("{0} command(s) carrying a PIN or other secret passed during the recording")]
     SecretSent(usize),
@@ -202,7 +204,11 @@ fn synthetic_text(real: &[u8], n: u64) -> Vec<u8> {
             if v == 0 {
                 break;
             }
-            let base = if out[i].is_ascii_uppercase() { b'A' } else { b'a' };
+            let base = if out[i].is_ascii_uppercase() {
+                b'A'
+            } else {
+                b'a'
+            };
             out[i] = base + (v % 26) as u8;
             v /= 26;
         }
@@ -420,9 +426,7 @@ pub fn redact(exchanges: &[Exchange], withheld_secrets: usize) -> Result<Redacte
     }
     // Proof, not hope: no real value long enough to search for is left anywhere.
     for (real, (_, kind)) in &rep.map {
-        if real.len() >= SWEEP_MIN
-            && out.iter().any(|e| !find_all(&e.response, real).is_empty())
-        {
+        if real.len() >= SWEEP_MIN && out.iter().any(|e| !find_all(&e.response, real).is_empty()) {
             return Err(RedactError::Leftover(kind.key()));
         }
     }
@@ -443,7 +447,11 @@ pub fn redact(exchanges: &[Exchange], withheld_secrets: usize) -> Result<Redacte
 
 /// A comment for the fixture: which application a SELECT enters, and which identifiers
 /// were replaced in the object an exchange starts.
-fn comment(cmd: &[u8], kinds: Option<&BTreeSet<IdKind>>, object: Option<&ObjectId>) -> Option<String> {
+fn comment(
+    cmd: &[u8],
+    kinds: Option<&BTreeSet<IdKind>>,
+    object: Option<&ObjectId>,
+) -> Option<String> {
     if let (Some(kinds), Some(obj)) = (kinds, object) {
         let list: Vec<&str> = kinds.iter().map(|k| k.key()).collect();
         return Some(format!(
@@ -590,7 +598,10 @@ mod tests {
         let x = vec![
             select(COMMON.aid),
             select_ef(0x0001),
-            ex(&[0x00, 0xB2, 0x01, 0x04, 0x0A], &[&rec[..10], &[0x61, 0x14][..]].concat()),
+            ex(
+                &[0x00, 0xB2, 0x01, 0x04, 0x0A],
+                &[&rec[..10], &[0x61, 0x14][..]].concat(),
+            ),
             ex(&[0x00, 0xC0, 0x00, 0x00, 0x14], &ok(&rec[10..])),
         ];
         let r = redact(&x, 0).unwrap();
@@ -610,7 +621,10 @@ mod tests {
         x.extend([
             select(VISUAL.aid),
             select_ef(0x0003),
-            ex(&[0x00, 0xB0, 0x00, 0x00, 0x00], &[&v[..], &[0x62, 0x82]].concat()),
+            ex(
+                &[0x00, 0xB0, 0x00, 0x00, 0x00],
+                &[&v[..], &[0x62, 0x82]].concat(),
+            ),
         ]);
         let r = redact(&x, 0).unwrap();
         let visual = data(&r.exchanges[8]);
@@ -637,7 +651,9 @@ mod tests {
         assert!(serial[0] < 0x80, "still a positive INTEGER");
         let cn = &out[f.subject_cn[0].clone()];
         assert_ne!(cn, b"AB12");
-        assert!(cn[..2].iter().all(u8::is_ascii_uppercase) && cn[2..].iter().all(u8::is_ascii_digit));
+        assert!(
+            cn[..2].iter().all(u8::is_ascii_uppercase) && cn[2..].iter().all(u8::is_ascii_digit)
+        );
         assert_ne!(&out[f.key_id.clone().unwrap()], &[9, 9, 9, 9]);
         assert_ne!(&out[f.signature.clone().unwrap()], &[0xEE, 0xEE, 0xEE]);
         let key = &out[f.key.clone().unwrap()];
@@ -661,7 +677,10 @@ mod tests {
             select_ef(0x0006),
             ex(&[0x00, 0xB0, 0x00, 0x00, 0x60], &ok(&token)),
             select_ef(0x0008),
-            ex(&[0x00, 0xB0, 0x00, 0x00, 0x00], &ok(b"id=ABCD000011112222;")),
+            ex(
+                &[0x00, 0xB0, 0x00, 0x00, 0x00],
+                &ok(b"id=ABCD000011112222;"),
+            ),
         ];
         let r = redact(&x, 0).unwrap();
         let other = data(&r.exchanges[4]);
@@ -679,7 +698,10 @@ mod tests {
             ex(&[0x00, 0xB0, 0x00, 0x00, 0x00], &ok(&png)),
         ];
         let e = redact(&x, 0).unwrap_err();
-        assert!(matches!(&e, RedactError::Personal { what, place } if what.contains("PNG") && place.contains("visual AP EF 0004")), "{e}");
+        assert!(
+            matches!(&e, RedactError::Personal { what, place } if what.contains("PNG") && place.contains("visual AP EF 0004")),
+            "{e}"
+        );
         // --keep-identifiers does not let it through either.
         assert!(inspect(&x, 0).is_err());
 
@@ -709,7 +731,10 @@ mod tests {
             select_ef(0x000A),
             ex(&[0x00, 0xB0, 0x00, 0x00, 0x00], &ok(b"not a certificate")),
         ];
-        assert!(matches!(redact(&x, 0), Err(RedactError::Unrecognised { .. })));
+        assert!(matches!(
+            redact(&x, 0),
+            Err(RedactError::Unrecognised { .. })
+        ));
         // Kept identifiers need no structure.
         assert!(inspect(&x, 0).is_ok());
     }
@@ -719,8 +744,14 @@ mod tests {
         assert_eq!(synthetic_text(b"13221", 1), b"90001");
         assert_eq!(synthetic_text(b"AB-12cd", 3), b"XX-93xx");
         assert_eq!(synthetic_text(b"ABC", 2), b"XXC");
-        assert_eq!(synthetic_serial(&[0x35, 0x1C, 0x5B], 1), vec![0x10, 0x00, 0x01]);
-        assert_eq!(synthetic_serial(&[0x00, 0x9C, 0x5B], 1), vec![0x00, 0x80, 0x01]);
+        assert_eq!(
+            synthetic_serial(&[0x35, 0x1C, 0x5B], 1),
+            vec![0x10, 0x00, 0x01]
+        );
+        assert_eq!(
+            synthetic_serial(&[0x00, 0x9C, 0x5B], 1),
+            vec![0x00, 0x80, 0x01]
+        );
         assert_eq!(synthetic_serial(&[0x05], 1).len(), 1);
     }
 

@@ -109,7 +109,11 @@ mod tests {
         r.transmit(&[0x00, 0xB0, 0x00, 0x00, 0x02]).unwrap();
         assert!(r.transmit(&[0x00, 0xA4, 0x00, 0x00]).is_err());
         let rec = r.into_recording();
-        assert_eq!(rec.exchanges.len(), 1, "a failed exchange has no answer to keep");
+        assert_eq!(
+            rec.exchanges.len(),
+            1,
+            "a failed exchange has no answer to keep"
+        );
         assert_eq!(rec.exchanges[0].response, vec![0x01, 0x02, 0x90, 0x00]);
         assert_eq!(rec.reader, "Test Reader 00");
         assert_eq!(rec.atr, vec![0x3B, 0x00]);
