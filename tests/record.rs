@@ -315,3 +315,19 @@ fn the_cli_refuses_a_bad_output_before_touching_a_card() {
     }
     assert_eq!(std::fs::read_to_string(&existing).unwrap(), "precious");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_private_fixture_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_dir();
+    let out = dir.join("private.fixture");
+    record_to("fixtures/typical.fixture", &args(out.clone(), true, false)).unwrap();
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "{mode:o}");
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .contains("kind: recorded-private")
+    );
+}
