@@ -57,16 +57,17 @@ pub fn response_line_masked(response: &[u8], hidden: &[bool]) -> String {
 }
 
 /// Follows the selection and the files read so far, to know which response bytes are
-/// identifiers. Shares [`Context`] and [`locate`] with the redactor.
+/// identifiers. Shares [`Context`] and [`locate`] with the redactor. Any trace of a card
+/// conversation (`audit`, `record`, `emulate`) can use it with [`response_line_masked`].
 #[derive(Default)]
-struct Masker {
+pub struct IdentifierMask {
     context: Context,
     seen: Assembly,
 }
 
-impl Masker {
-    /// Which data bytes of `response` to hide.
-    fn hidden(&mut self, command: &[u8], response: &[u8]) -> Vec<bool> {
+impl IdentifierMask {
+    /// Takes the exchange into account and says which data bytes of `response` to hide.
+    pub fn hidden(&mut self, command: &[u8], response: &[u8]) -> Vec<bool> {
         let placement = self.context.observe(command, response);
         self.seen.add(placement.clone(), response);
         let n = response.len().saturating_sub(2);
@@ -92,7 +93,7 @@ pub struct Trace<T, W: Write = std::io::Stderr> {
     inner: T,
     sink: W,
     /// `None` when identifiers are shown.
-    masker: Option<Masker>,
+    masker: Option<IdentifierMask>,
 }
 
 impl<T: Transport> Trace<T> {
@@ -106,13 +107,17 @@ impl<T: Transport, W: Write> Trace<T, W> {
         Trace {
             inner,
             sink,
-            masker: Some(Masker::default()),
+            masker: Some(IdentifierMask::default()),
         }
     }
 
     /// Shows identifiers unmasked (`--show-identifiers`).
     pub fn show_identifiers(mut self, show: bool) -> Self {
-        self.masker = if show { None } else { Some(Masker::default()) };
+        self.masker = if show {
+            None
+        } else {
+            Some(IdentifierMask::default())
+        };
         self
     }
 
