@@ -69,14 +69,21 @@ fn record_through_pcsc_redacts_replays_and_checks_clean() {
         let spaced = myna_audit::transport::spaced_hex(id.as_bytes());
         assert!(!rec.stderr.contains(&spaced), "{id} in the trace");
     }
-    assert!(rec.stderr.contains("[identifiers masked]"), "{}", rec.stderr);
+    assert!(
+        rec.stderr.contains("[identifiers masked]"),
+        "{}",
+        rec.stderr
+    );
 
     // The recording: redacted, from this reader, replays to the same report.
     let text = std::fs::read_to_string(&out).unwrap();
     let recorded = Fixture::parse(&text).unwrap();
     assert_eq!(recorded.kind, FixtureKind::RecordedRedacted);
     assert_eq!(recorded.reader, READER);
-    assert_eq!(recorded.atr, source.atr, "the emulator serves the fixture's ATR");
+    assert_eq!(
+        recorded.atr, source.atr,
+        "the emulator serves the fixture's ATR"
+    );
     let original = audit_fixture(&source, SOURCE, false);
     let replayed = audit_fixture(&recorded, "recorded", false);
     assert!(replayed.complete, "{:?}", replayed.error);
