@@ -178,8 +178,8 @@ impl Context {
 #[derive(Clone, Debug, Default)]
 pub struct Image {
     bytes: Vec<Option<u8>>,
-    /// For each byte, the index of the exchange that carried it.
-    origin: Vec<usize>,
+    /// For each byte, the index of the exchange that carried it (`u32::MAX`: none).
+    origin: Vec<u32>,
     /// The index of the first exchange that carried data of this object.
     pub first: usize,
 }
@@ -189,8 +189,9 @@ impl Image {
         let need = offset + data.len();
         if self.bytes.len() < need {
             self.bytes.resize(need, None);
-            self.origin.resize(need, usize::MAX);
+            self.origin.resize(need, u32::MAX);
         }
+        let origin = u32::try_from(origin).unwrap_or(u32::MAX);
         for (i, b) in data.iter().enumerate() {
             self.bytes[offset + i] = Some(*b);
             self.origin[offset + i] = origin;
@@ -219,7 +220,11 @@ impl Image {
 
     /// The exchange that carried byte `i`.
     pub fn origin(&self, i: usize) -> Option<usize> {
-        self.origin.get(i).copied().filter(|o| *o != usize::MAX)
+        self.origin
+            .get(i)
+            .copied()
+            .filter(|o| *o != u32::MAX)
+            .map(|o| o as usize)
     }
 
     /// The bytes known without a gap from offset 0.

@@ -425,8 +425,12 @@ pub fn redact(exchanges: &[Exchange], withheld_secrets: usize) -> Result<Redacte
         ex.comment = comment(&ex.command, touched.get(&i), p.as_ref().map(|p| &p.object));
     }
     // Proof, not hope: no real value long enough to search for is left anywhere.
-    for (real, (_, kind)) in &rep.map {
-        if real.len() >= SWEEP_MIN && out.iter().any(|e| !find_all(&e.response, real).is_empty()) {
+    for (real, (new, kind)) in &rep.map {
+        // A value with nothing to vary (only punctuation) identifies nothing.
+        if real.len() >= SWEEP_MIN
+            && new != real
+            && out.iter().any(|e| !find_all(&e.response, real).is_empty())
+        {
             return Err(RedactError::Leftover(kind.key()));
         }
     }
@@ -753,6 +757,16 @@ mod tests {
             vec![0x00, 0x80, 0x01]
         );
         assert_eq!(synthetic_serial(&[0x05], 1).len(), 1);
+    }
+
+    #[test]
+    fn a_value_with_nothing_to_vary_does_not_stop_the_recording() {
+        let x = vec![
+            select(&ISD_AID),
+            ex(&[0x00, 0xCA, 0x00, 0x45, 0x00], &ok(b"--------")),
+        ];
+        let r = redact(&x, 0).unwrap();
+        assert_eq!(data(&r.exchanges[1]), b"--------");
     }
 
     #[test]
