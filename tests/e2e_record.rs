@@ -3,11 +3,6 @@
 //! The recording replays to the same report (apart from where it came from and the
 //! identifiers it replaced), passes `fixture check`, and holds none of the synthetic card's
 //! identifiers. Needs pcscd and vsmartcard-vpcd; fails with what to install when missing.
-//!
-//! PENDING: this uses the emulate branch's harness (`tests/support/pcsc_stack.rs`, the
-//! `nix` dev-dependency). Cargo does not build files under `tests/pending/`; once emulate
-//! is on main, `git mv tests/pending/e2e_record.rs tests/e2e_record.rs`. It passed on a
-//! local merge of `record` and `emulate` (0a3329f).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
