@@ -26,6 +26,11 @@ pub struct AuditOptions {
     pub as_of: Date,
     pub show_identifiers: bool,
     pub source: Source,
+    /// Certificates a recorded fixture declares redacted (`redacted: auth-certificate`):
+    /// their key and signature bytes were replaced, so their signature cannot be checked.
+    /// Their `chains_to_card_ca` stays `null` (not checkable) instead of reporting a
+    /// mismatch that only the redaction caused.
+    pub redacted_certificates: Vec<CertRole>,
 }
 
 /// Why an audit could not finish.
@@ -450,6 +455,9 @@ impl Auditor<'_> {
             let (Some(ee_der), Some(ca_der)) = (self.certs.get(&ee), self.certs.get(&ca)) else {
                 continue;
             };
+            if self.opts.redacted_certificates.contains(&ee) {
+                continue;
+            }
             let verdict = cert::chains_to(ee_der, ca_der).ok();
             for app in &mut self.report.applications {
                 for f in &mut app.files {
@@ -690,6 +698,18 @@ impl Auditor<'_> {
                     _ => {}
                 }
             }
+        }
+        if self
+            .opts
+            .redacted_certificates
+            .iter()
+            .any(|r| self.certs.contains_key(r))
+        {
+            notes.push(
+                "The authentication certificate's signature was not checked: this recorded fixture replaced \
+                 identifying bytes in it (redacted: auth-certificate), so it cannot verify."
+                    .into(),
+            );
         }
         if self
             .report

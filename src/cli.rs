@@ -8,8 +8,9 @@ use time::Date;
 
 use crate::audit::{self, AuditError, AuditOptions, AuditRun};
 use crate::card::Session;
-use crate::card::chipmap;
+use crate::card::chipmap::{self, CertRole};
 use crate::fixture::{Fixture, FixtureError};
+use crate::privacy::IdKind;
 use crate::report::{self, Report, Source};
 use crate::transport::pcsc::{Pcsc, PcscCard};
 use crate::transport::replay::Replayer;
@@ -166,6 +167,8 @@ pub enum CliError {
     NoMyNumberCard(String),
     #[error("several readers hold a My Number Card: {0}")]
     SeveralMyNumberCards(String),
+    #[error(transparent)]
+    Record(#[from] crate::record::RecordError),
     /// Placeholder while a command is being built (issues 3 and 4); removed when done.
     #[error("`{0}` is not built yet")]
     NotBuilt(&'static str),
@@ -186,6 +189,7 @@ impl CliError {
             CliError::Emulate(e) => e.code(),
             CliError::NoMyNumberCard(_) => "no-my-number-card",
             CliError::SeveralMyNumberCards(_) => "several-my-number-cards",
+            CliError::Record(r) => r.code(),
             CliError::NotBuilt(_) => "not-built",
         }
     }
@@ -202,6 +206,7 @@ impl CliError {
                  or pass --reader NAME. `myna-audit readers` shows what each reader holds."
             }
             CliError::SeveralMyNumberCards(_) => "Choose one with --reader NAME.",
+            CliError::Record(r) => r.hint(),
             CliError::NotBuilt(_) => "Use a later version.",
         }
     }
@@ -241,7 +246,7 @@ pub fn run(cli: Cli) -> u8 {
     }
 }
 
-pub(crate) fn today() -> Date {
+pub fn today() -> Date {
     time::OffsetDateTime::now_utc().date()
 }
 
@@ -390,11 +395,25 @@ fn fixture_name(path: &Path) -> String {
     path.display().to_string()
 }
 
+/// What the audit talks to, and what its source says about itself.
+pub(crate) struct Opened {
+    pub transport: Box<dyn Transport>,
+    pub source: Source,
+    /// Certificates the fixture declares redacted (their signatures cannot verify).
+    pub redacted_certificates: Vec<CertRole>,
+}
+
 /// Opens what the audit talks to: a fixture's replay, or the chosen reader's card.
 pub(crate) fn open(
     reader: Option<&str>,
     replay: Option<&Path>,
 ) -> Result<(Box<dyn Transport>, Source), CliError> {
+    let o = open_source(reader, replay)?;
+    Ok((o.transport, o.source))
+}
+
+/// [`open`], also reading a fixture's `redacted:` declarations.
+pub(crate) fn open_source(reader: Option<&str>, replay: Option<&Path>) -> Result<Opened, CliError> {
     match replay {
         Some(path) => {
             let fixture = Fixture::load(path)?;
@@ -403,10 +422,18 @@ pub(crate) fn open(
                 fixture: Some(fixture_name(path)),
                 fixture_kind: Some(fixture.kind.as_str().into()),
             };
-            Ok((
-                Box::new(Replayer::new(&fixture, &fixture_name(path))),
+            let redacted_certificates = fixture
+                .redacted
+                .iter()
+                .filter_map(|d| crate::record::redact::parse_declaration(d))
+                .filter(|(kind, _)| *kind == IdKind::AuthCertKey)
+                .map(|_| CertRole::Auth)
+                .collect();
+            Ok(Opened {
+                transport: Box::new(Replayer::new(&fixture, &fixture_name(path))),
                 source,
-            ))
+                redacted_certificates,
+            })
         }
         None => {
             let pcsc = Pcsc::establish()?;
@@ -416,30 +443,41 @@ pub(crate) fn open(
                 fixture: None,
                 fixture_kind: None,
             };
-            Ok((Box::new(card), source))
+            Ok(Opened {
+                transport: Box::new(card),
+                source,
+                redacted_certificates: Vec::new(),
+            })
         }
     }
 }
 
-/// Adds `--trace` output around a transport when asked.
-pub(crate) fn traced(t: Box<dyn Transport>, trace: bool) -> Box<dyn Transport> {
-    if trace { Box::new(Trace::stderr(t)) } else { t }
+/// Adds `--trace` output around a transport when asked, identifiers masked unless
+/// `show_identifiers`.
+pub fn traced(t: Box<dyn Transport>, trace: bool, show_identifiers: bool) -> Box<dyn Transport> {
+    if trace {
+        Box::new(Trace::stderr(t).show_identifiers(show_identifiers))
+    } else {
+        t
+    }
 }
 
 fn audit_cmd(args: &AuditArgs) -> Result<u8, CliError> {
-    let (transport, source) = open(args.reader.as_deref(), args.replay.as_deref())?;
+    let opened = open_source(args.reader.as_deref(), args.replay.as_deref())?;
     let opts = AuditOptions {
         as_of: args.as_of.unwrap_or_else(today),
         show_identifiers: args.show_identifiers,
-        source,
+        source: opened.source,
+        redacted_certificates: opened.redacted_certificates,
     };
-    let mut session = Session::new(ReadOnly::new(traced(transport, args.trace)));
+    let transport = traced(opened.transport, args.trace, args.show_identifiers);
+    let mut session = Session::new(ReadOnly::new(transport));
     let run = audit::run(&mut session, &opts);
     finish(run, args.format)
 }
 
 /// Prints the report (also a partial one) and turns the outcome into an exit status.
-pub(crate) fn finish(run: AuditRun, format: Format) -> Result<u8, CliError> {
+pub fn finish(run: AuditRun, format: Format) -> Result<u8, CliError> {
     print_report(&run.report, format);
     match run.error {
         Some(e) => Err(e.into()),

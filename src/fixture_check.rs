@@ -1,9 +1,374 @@
-//! `fixture check`: the leak check for fixtures (issue 4; being built).
+//! `fixture check`: the leak check for fixture files, run before a fixture is shared.
+//!
+//! A leak (exit 1) is: a 12-digit number with a valid My Number check digit that the header
+//! does not declare `fictional:`; a holder's certificate issued by the production JPKI CA
+//! (`O=JPKI`, no test marker) that the header does not declare redacted; a certificate that
+//! names its holder; JPEG 2000 or PNG image data; a VERIFY-class command carrying data; a
+//! header that does not say the fixture is synthetic or redacted; and, in a
+//! `recorded-redacted` fixture, an identifier that is not one of its declared replacements.
+//! Response data is checked hex-decoded and put back together across READ BINARY chunks
+//! ([`crate::privacy`]). A malformed file is exit 2, with its line number.
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
-use crate::cli::CliError;
+use crate::cli::{CliError, EXIT_FAILED, EXIT_FINDINGS, EXIT_OK, emit};
+use crate::fixture::{Exchange, Fixture, FixtureKind, MAX_FIXTURE_BYTES, carries_secret};
+use crate::privacy::context::split;
+use crate::privacy::detect::{self, CertInfo};
+use crate::privacy::{Assembly, IdKind, ObjectId, locate};
+use crate::record::redact::parse_declaration;
 
-pub fn run(_files: &[PathBuf]) -> Result<u8, CliError> {
-    Err(CliError::NotBuilt("fixture check"))
+/// One thing wrong with a fixture.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// 1-based line (0 when the file could not be read at all).
+    pub line: usize,
+    /// A leak (exit 1) rather than a format error (exit 2).
+    pub leak: bool,
+    pub message: String,
+}
+
+fn leak(line: usize, message: impl Into<String>) -> Problem {
+    Problem {
+        line,
+        leak: true,
+        message: message.into(),
+    }
+}
+
+/// What the header lines say, read leniently (the file may be malformed).
+#[derive(Default)]
+struct Header {
+    kind: Option<(usize, String)>,
+    format_line: Option<usize>,
+    fictional: Vec<String>,
+    /// Declared replacement values per kind; `auth-certificate` declared at all.
+    declared: BTreeMap<IdKind, Vec<String>>,
+}
+
+fn parse_hex(s: &str) -> Option<Vec<u8>> {
+    let compact: String = s.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    hex::decode(compact).ok()
+}
+
+/// Checks one fixture's text.
+pub fn check_text(text: &str) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut h = Header::default();
+    let mut response_lines = Vec::new();
+    let mut in_header = true;
+    for (i, raw) in text.lines().enumerate() {
+        let n = i + 1;
+        let line = raw.trim();
+        if let Some(rest) = line.strip_prefix('>') {
+            in_header = false;
+            if parse_hex(rest).is_some_and(|c| carries_secret(&c)) {
+                problems.push(leak(
+                    n,
+                    "a VERIFY-class command carries data (a PIN or password): fixtures must never contain one",
+                ));
+            }
+            continue;
+        }
+        if line.starts_with('<') {
+            in_header = false;
+            response_lines.push(n);
+            continue;
+        }
+        if in_header {
+            if let Some((key, value)) = line.split_once(':').filter(|_| !line.starts_with('#')) {
+                let value = value.trim();
+                match key.trim() {
+                    "kind" => h.kind = Some((n, value.to_string())),
+                    "format" => h.format_line = Some(n),
+                    "fictional" => {
+                        h.fictional.push(value.to_string());
+                        continue;
+                    }
+                    "redacted" => {
+                        if let Some((kind, v)) = parse_declaration(value) {
+                            h.declared.entry(kind).or_default().extend(v);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // Comments and header values are text people read and share too.
+        for (_, digits) in detect::twelve_digit_runs(line.as_bytes()) {
+            if detect::is_my_number(&digits) && !declared_fictional(&h, &digits) {
+                problems.push(leak(
+                    n,
+                    "a 12-digit number with a valid My Number check digit, not declared 'fictional:'",
+                ));
+            }
+        }
+    }
+    match &h.kind {
+        None => problems.push(leak(
+            h.format_line.unwrap_or(1),
+            "the header has no 'kind:' line saying whether the fixture is synthetic or redacted",
+        )),
+        Some((n, k)) if k == FixtureKind::RecordedPrivate.as_str() => problems.push(leak(
+            *n,
+            "kind: recorded-private: this recording keeps the card's real identifiers; never share it \
+             (record again without --keep-identifiers)",
+        )),
+        Some((n, k))
+            if k != FixtureKind::Synthetic.as_str()
+                && k != FixtureKind::RecordedRedacted.as_str() =>
+        {
+            problems.push(leak(
+                *n,
+                format!("kind: '{k}' does not say whether the fixture is synthetic or redacted"),
+            ))
+        }
+        Some(_) => {}
+    }
+    match Fixture::parse(text) {
+        Err((line, message)) => problems.push(Problem {
+            line,
+            leak: false,
+            message,
+        }),
+        Ok(f) => problems.extend(check_data(&f, &h, &response_lines)),
+    }
+    problems.sort_by_key(|p| p.line);
+    problems
+}
+
+fn declared_fictional(h: &Header, digits: &[u8]) -> bool {
+    h.fictional.iter().any(|f| f.as_bytes() == digits)
+}
+
+/// The leaks inside a well-formed fixture's response data.
+fn check_data(f: &Fixture, h: &Header, response_lines: &[usize]) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let line_of = |i: usize| {
+        response_lines
+            .get(i)
+            .copied()
+            .unwrap_or_else(|| f.exchanges.get(i).map_or(0, |e| e.line))
+    };
+    let fictional: Vec<Vec<u8>> = h.fictional.iter().map(|s| s.as_bytes().to_vec()).collect();
+    let assembly = Assembly::of(
+        f.exchanges
+            .iter()
+            .map(|e| (e.command.as_slice(), e.response.as_slice())),
+    );
+    let redacted = f.kind == FixtureKind::RecordedRedacted;
+    for (obj, img) in &assembly.objects {
+        let place = obj.describe();
+        for (off, run) in img.runs() {
+            let at = |k: usize| img.origin(off + k).map_or(0, line_of);
+            for hit in detect::scan(&run, &fictional) {
+                out.push(leak(
+                    at(hit.offset),
+                    format!(
+                        "{} in {place} (byte {})",
+                        hit.what.describe(),
+                        off + hit.offset
+                    ),
+                ));
+            }
+            for c in detect::certificates(&run) {
+                out.extend(certificate(&c, h, redacted, &place, at(c.offset)));
+            }
+        }
+        if redacted {
+            out.extend(undeclared_identifiers(obj, img, h, &line_of));
+        }
+    }
+    for (i, (e, p)) in f.exchanges.iter().zip(&assembly.placements).enumerate() {
+        if p.is_none() {
+            out.extend(loose(e, line_of(i), h, &fictional, redacted));
+        }
+    }
+    out
+}
+
+/// Leaks in the data of an exchange that belongs to no object.
+fn loose(
+    e: &Exchange,
+    line: usize,
+    h: &Header,
+    fictional: &[Vec<u8>],
+    redacted: bool,
+) -> Vec<Problem> {
+    let Some((data, _)) = split(&e.response) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Problem> = detect::scan(data, fictional)
+        .into_iter()
+        .map(|hit| leak(line, hit.what.describe()))
+        .collect();
+    for c in detect::certificates(data) {
+        out.extend(certificate(&c, h, redacted, "a response", line));
+    }
+    out
+}
+
+fn certificate(
+    c: &CertInfo,
+    h: &Header,
+    redacted: bool,
+    place: &str,
+    line: usize,
+) -> Option<Problem> {
+    if let Some(why) = &c.names_holder {
+        return Some(leak(
+            line,
+            format!("a certificate in {place} names its holder: {why}"),
+        ));
+    }
+    if !c.production_issuer() || c.is_ca {
+        // Test and synthetic hierarchies, and the public CA certificates themselves.
+        return None;
+    }
+    let declared = |k: IdKind, v: &str| {
+        h.declared
+            .get(&k)
+            .is_some_and(|vs| vs.iter().any(|d| d == v))
+    };
+    let serial_ok = declared(IdKind::AuthCertSerial, &c.serial);
+    let cn_ok = c
+        .subject_cn
+        .as_deref()
+        .is_none_or(|cn| declared(IdKind::AuthCertCn, cn));
+    let key_ok = h.declared.contains_key(&IdKind::AuthCertKey);
+    if redacted && serial_ok && cn_ok && key_ok {
+        return None;
+    }
+    Some(leak(
+        line,
+        format!(
+            "a holder's certificate in {place} issued by the production JPKI CA (O=JPKI) whose serial, \
+             subject and key are not declared redacted: a real card's certificate"
+        ),
+    ))
+}
+
+/// In a redacted fixture, every identifier must be one of the declared replacements.
+fn undeclared_identifiers(
+    obj: &ObjectId,
+    img: &crate::privacy::context::Image,
+    h: &Header,
+    line_of: &dyn Fn(usize) -> usize,
+) -> Vec<Problem> {
+    let place = obj.describe();
+    let first_line = img.origin(0).map_or(0, line_of);
+    let spans = match locate(obj, &img.prefix()) {
+        Ok(s) => s,
+        Err(why) => {
+            return vec![leak(
+                first_line,
+                format!(
+                    "{place} does not have the expected structure ({why}): its identifiers cannot be verified"
+                ),
+            )];
+        }
+    };
+    let mut out = Vec::new();
+    for s in spans {
+        let line = img.origin(s.range.start).map_or(first_line, line_of);
+        if s.kind.is_blob() {
+            if !h.declared.contains_key(&IdKind::AuthCertKey) {
+                out.push(leak(
+                    line,
+                    format!("{place}: the certificate's key and signature are not declared replaced ('redacted: auth-certificate')"),
+                ));
+                break;
+            }
+            continue;
+        }
+        let Some(value) = s
+            .range
+            .clone()
+            .map(|i| img.get(i))
+            .collect::<Option<Vec<u8>>>()
+        else {
+            continue;
+        };
+        if value.is_empty() {
+            continue;
+        }
+        let shown = if s.kind.is_text() {
+            String::from_utf8_lossy(&value).into_owned()
+        } else {
+            hex::encode_upper(&value)
+        };
+        if !h
+            .declared
+            .get(&s.kind)
+            .is_some_and(|vs| vs.contains(&shown))
+        {
+            out.push(leak(
+                line,
+                format!(
+                    "{place}: the {} is not one of the declared 'redacted: {}' values (edited after recording?)",
+                    s.kind.label(),
+                    s.kind.key()
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// Checks one file; an unreadable file is one format problem on line 0.
+pub fn check_file(path: &Path) -> Vec<Problem> {
+    let unreadable = |message: String| {
+        vec![Problem {
+            line: 0,
+            leak: false,
+            message,
+        }]
+    };
+    match std::fs::metadata(path) {
+        Err(e) => return unreadable(format!("cannot read: {e}")),
+        Ok(m) if m.len() > MAX_FIXTURE_BYTES => {
+            return unreadable(format!(
+                "{} bytes is larger than the {MAX_FIXTURE_BYTES} byte limit for a fixture",
+                m.len()
+            ));
+        }
+        Ok(_) => {}
+    }
+    match std::fs::read(path).map(String::from_utf8) {
+        Err(e) => unreadable(format!("cannot read: {e}")),
+        Ok(Err(_)) => unreadable("not UTF-8 text".into()),
+        Ok(Ok(text)) => check_text(&text),
+    }
+}
+
+/// `myna-audit fixture check FILE...`: exit 0 clean, 1 on any leak, else 2 on any
+/// malformed or unreadable file.
+pub fn run(files: &[PathBuf]) -> Result<u8, CliError> {
+    let (mut leaks, mut malformed) = (0usize, 0usize);
+    let mut out = String::new();
+    for path in files {
+        let problems = check_file(path);
+        if problems.is_empty() {
+            out.push_str(&format!("{}: ok\n", path.display()));
+        }
+        for p in &problems {
+            let what = if p.leak { "leak" } else { "malformed" };
+            eprintln!("{}:{}: {what}: {}", path.display(), p.line, p.message);
+        }
+        leaks += problems.iter().filter(|p| p.leak).count();
+        malformed += problems.iter().filter(|p| !p.leak).count();
+    }
+    emit(&out);
+    eprintln!(
+        "fixture check: {} file(s), {leaks} leak(s), {malformed} format problem(s)",
+        files.len()
+    );
+    Ok(if leaks > 0 {
+        EXIT_FINDINGS
+    } else if malformed > 0 {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    })
 }

@@ -14,6 +14,7 @@ pub mod decode;
 pub mod emulate;
 pub mod fixture;
 pub mod fixture_check;
+pub mod privacy;
 pub mod record;
 pub mod report;
 pub mod sw;

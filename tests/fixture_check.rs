@@ -1,0 +1,268 @@
+//! `fixture check`: each kind of leak is found and named by file and line, a malformed file
+//! is exit 2, the shipped fixtures pass, and a redacted recording of a card with a
+//! production-CA certificate passes only while its declarations hold.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
+mod support_record;
+
+use std::path::Path;
+use std::process::Command;
+
+use myna_audit::fixture::Fixture;
+use myna_audit::fixture_check::{Problem, check_text};
+use myna_audit::record::{self, RecordOptions};
+use myna_audit::transport::replay::Replayer;
+use support_record::*;
+
+const HEAD: &str = "format: myna-audit-fixture 1\nkind: synthetic\nreader: R\natr: 3B 00\n";
+/// SELECT text AP, SELECT EF 0001 (lines 5-8 after HEAD).
+const TEXT_AP: &str =
+    "> 00 A4 04 0C 0A D3 92 10 00 31 00 01 01 04 08\n< 90 00\n> 00 A4 02 0C 02 00 01\n< 90 00\n";
+
+fn hex(b: &[u8]) -> String {
+    myna_audit::transport::spaced_hex(b)
+}
+
+fn leaks(text: &str) -> Vec<Problem> {
+    check_text(text).into_iter().filter(|p| p.leak).collect()
+}
+
+fn one_leak(text: &str, line: usize, words: &str) {
+    let l = leaks(text);
+    assert_eq!(l.len(), 1, "{l:#?}\n{text}");
+    assert_eq!(l[0].line, line, "{l:#?}\n{text}");
+    assert!(l[0].message.contains(words), "{l:#?}");
+}
+
+/// text AP EF 0001's layout (card-facts §4.2) with a check-digit-valid number.
+fn my_number_file() -> Vec<u8> {
+    [&[0xFF, 0x10, 0x0C][..], b"987654321093", &[0xFF, 0xFF]].concat()
+}
+
+#[test]
+fn a_my_number_in_response_data() {
+    let text = format!(
+        "{HEAD}{TEXT_AP}> 00 B0 00 00 11\n< {} 90 00\n",
+        hex(&my_number_file())
+    );
+    one_leak(&text, 10, "My Number check digit");
+    // Declared fictional: allowed.
+    let declared = text.replace("atr: 3B 00\n", "atr: 3B 00\nfictional: 987654321093\n");
+    assert!(leaks(&declared).is_empty());
+}
+
+#[test]
+fn a_my_number_split_across_read_binary_chunks() {
+    let f = my_number_file();
+    let text = format!(
+        "{HEAD}{TEXT_AP}> 00 B0 00 00 08\n< {} 90 00\n> 00 B0 00 08 09\n< {} 90 00\n",
+        hex(&f[..8]),
+        hex(&f[8..])
+    );
+    // Neither line alone holds 12 digits; the reassembled file does. Named at its first byte.
+    one_leak(&text, 10, "My Number check digit");
+}
+
+#[test]
+fn a_my_number_in_a_comment() {
+    let text = format!("{HEAD}# the holder's number is 987654321093\n{TEXT_AP}");
+    one_leak(&text, 5, "not declared 'fictional:'");
+}
+
+#[test]
+fn image_data() {
+    let png = [
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D,
+    ];
+    let text = format!("{HEAD}{TEXT_AP}> 00 B0 00 00 0C\n< {} 90 00\n", hex(&png));
+    one_leak(&text, 10, "PNG");
+    let jp2 = [
+        0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A, 0x87, 0x0A,
+    ];
+    // Split in two chunks.
+    let text = format!(
+        "{HEAD}{TEXT_AP}> 00 B0 00 00 06\n< {} 90 00\n> 00 B0 00 06 06\n< {} 90 00\n",
+        hex(&jp2[..6]),
+        hex(&jp2[6..])
+    );
+    one_leak(&text, 10, "JPEG 2000");
+}
+
+#[test]
+fn holder_attribute_oids() {
+    // SubjectAltName entry of the signing certificate: OID 1.2.392.200149.8.5.5.1 (name).
+    let oid = [
+        0x06, 0x0A, 0x2A, 0x83, 0x08, 0x8C, 0x9B, 0x55, 0x08, 0x05, 0x05, 0x01,
+    ];
+    let text = format!("{HEAD}{TEXT_AP}> 00 B0 00 00 0C\n< {} 90 00\n", hex(&oid));
+    one_leak(&text, 10, "holder attribute");
+}
+
+#[test]
+fn a_verify_with_data() {
+    let text = format!("{HEAD}{TEXT_AP}> 00 20 00 80 04 31 32 33 34\n< 90 00\n");
+    one_leak(&text, 9, "VERIFY");
+    // It is malformed too (the parser refuses it), but the leak decides the exit status.
+    assert!(check_text(&text).iter().any(|p| !p.leak && p.line == 9));
+    let query = format!("{HEAD}{TEXT_AP}> 00 20 00 80\n< 63 C3\n");
+    assert!(check_text(&query).is_empty());
+}
+
+#[test]
+fn a_header_without_a_kind_or_a_private_kind() {
+    let text = format!("{HEAD}{TEXT_AP}").replace("kind: synthetic\n", "");
+    one_leak(&text, 1, "no 'kind:'");
+    let private = format!("{HEAD}{TEXT_AP}").replace("synthetic", "recorded-private");
+    one_leak(&private, 2, "recorded-private");
+}
+
+/// typical.fixture with its synthetic CA's organisation renamed `O=JPKI` plus spaces (same
+/// length, so the DER stays valid): as if it held a real card's certificates.
+fn production_like() -> String {
+    let from = hex(b"JPKI-SYNTHETIC-TEST");
+    let to = hex(b"JPKI               ");
+    let text = std::fs::read_to_string("fixtures/typical.fixture").unwrap();
+    assert!(text.contains(&from));
+    text.replace(&from, &to)
+}
+
+#[test]
+fn a_production_jpki_holder_certificate() {
+    let text = production_like();
+    let l = leaks(&text);
+    // Only the holder's certificate: the CA certificates are public and the same on every card.
+    assert_eq!(l.len(), 1, "{l:#?}");
+    assert!(l[0].message.contains("production JPKI CA"), "{l:#?}");
+    let line = text.lines().nth(l[0].line - 1).unwrap();
+    assert!(
+        line.starts_with("< 30 82"),
+        "names the certificate's line: {line}"
+    );
+}
+
+#[test]
+fn a_redacted_recording_of_a_production_card_passes_while_its_declarations_hold() {
+    let f = Fixture::parse(&production_like()).unwrap();
+    let (run, fixture) = record::record_audit(
+        Replayer::new(&f, "production-like"),
+        &options(false, source("production-like")),
+        &RecordOptions {
+            keep_identifiers: false,
+            date: as_of(),
+        },
+    );
+    assert!(run.error.is_none());
+    let text = fixture.unwrap().to_text();
+    assert_eq!(check_text(&text), Vec::new());
+    // Edit a declaration: the certificate no longer matches what the header says.
+    let serial_line = text
+        .lines()
+        .find(|l| l.starts_with("redacted: auth-cert-serial"))
+        .unwrap();
+    let edited = text.replace(serial_line, "redacted: auth-cert-serial = \"00\" (edited)");
+    let l = leaks(&edited);
+    assert!(
+        l.iter().any(|p| p.message.contains("production JPKI CA")),
+        "{l:#?}"
+    );
+    assert!(
+        l.iter().any(|p| p.message.contains("auth-cert-serial")),
+        "{l:#?}"
+    );
+    // Put a real-looking value back in the card record: not a declared replacement.
+    let card_serial = text
+        .lines()
+        .find(|l| l.starts_with("redacted: card-serial"))
+        .unwrap();
+    let value = card_serial.split('"').nth(1).unwrap();
+    let tampered = text.replace(&hex(value.as_bytes()), &hex(b"400000012719843"));
+    let l = leaks(&tampered);
+    assert!(
+        l.iter().any(|p| p.message.contains("card serial")),
+        "{l:#?}"
+    );
+}
+
+fn run_check(files: &[&Path]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_myna-audit"))
+        .args(["fixture", "check"])
+        .args(files)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn the_shipped_fixtures_pass() {
+    let files = shipped_fixtures();
+    assert!(files.len() >= 5);
+    let paths: Vec<&Path> = files.iter().map(Path::new).collect();
+    let (code, stdout, stderr) = run_check(&paths);
+    assert_eq!(code, 0, "{stderr}");
+    for f in &files {
+        assert!(stdout.contains(&format!("{f}: ok")), "{stdout}");
+    }
+}
+
+#[test]
+fn the_binary_names_file_and_line_and_exits_1_on_a_leak() {
+    let dir = temp_dir();
+    let bad = dir.join("leaky.fixture");
+    std::fs::write(
+        &bad,
+        format!(
+            "{HEAD}{TEXT_AP}> 00 B0 00 00 11\n< {} 90 00\n",
+            hex(&my_number_file())
+        ),
+    )
+    .unwrap();
+    let (code, _, stderr) = run_check(&[Path::new("fixtures/typical.fixture"), &bad]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!("{}:10: leak:", bad.display())),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("987654321093"),
+        "never echoes the number: {stderr}"
+    );
+}
+
+#[test]
+fn a_malformed_file_is_exit_2_with_its_line() {
+    let dir = temp_dir();
+    let bad = dir.join("bad.fixture");
+    std::fs::write(
+        &bad,
+        format!("{HEAD}{TEXT_AP}> 00 B0 00 00 02\n< 01 0G 90 00\n"),
+    )
+    .unwrap();
+    let (code, _, stderr) = run_check(&[&bad]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(&format!("{}:10: malformed:", bad.display())),
+        "{stderr}"
+    );
+    let missing = dir.join("missing.fixture");
+    let (code, _, stderr) = run_check(&[Path::new("fixtures/typical.fixture"), &missing]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("missing.fixture:0: malformed: cannot read"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_test_data_fixtures_for_record_are_what_they_claim() {
+    // free-png holds an image (a leak); free-mynumber declares its number fictional (clean),
+    // which does not stop `record` from refusing it (tests/record.rs).
+    let png = std::fs::read_to_string("tests/data/free-png.fixture").unwrap();
+    assert!(leaks(&png).iter().any(|p| p.message.contains("PNG")));
+    let mn = std::fs::read_to_string("tests/data/free-mynumber.fixture").unwrap();
+    assert_eq!(check_text(&mn), Vec::new());
+}

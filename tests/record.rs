@@ -1,0 +1,333 @@
+//! `record` through the library with a fixture's replay standing in for the card: the
+//! recording is redacted, still parses, replays to the same report shape, passes `fixture
+//! check`, and holds none of the card's identifiers. A card whose free files hold personal
+//! data the redactor has no rule for is not recorded, and no file is left behind.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
+mod support_record;
+
+use std::path::{Path, PathBuf};
+
+use myna_audit::audit::AuditRun;
+use myna_audit::cli::{Format, RecordArgs};
+use myna_audit::fixture::{Fixture, FixtureKind};
+use myna_audit::fixture_check;
+use myna_audit::record::{self, RecordError, RecordOptions, RedactError};
+use myna_audit::report::Report;
+use myna_audit::transport::replay::Replayer;
+use support_record::*;
+
+fn load(path: &str) -> Fixture {
+    Fixture::load(Path::new(path)).expect("fixture loads")
+}
+
+fn record_run(path: &str, keep: bool) -> (AuditRun, Result<Fixture, RedactError>) {
+    let f = load(path);
+    record::record_audit(
+        Replayer::new(&f, path),
+        &options(false, source(path)),
+        &RecordOptions {
+            keep_identifiers: keep,
+            date: as_of(),
+        },
+    )
+}
+
+fn record(path: &str, keep: bool) -> (Report, Result<Fixture, RedactError>) {
+    let (run, fixture) = record_run(path, keep);
+    assert!(run.error.is_none(), "{:?}", run.error);
+    (run.report, fixture)
+}
+
+#[test]
+fn a_redacted_recording_replays_to_the_same_report() {
+    let (original, fixture) = record("fixtures/typical.fixture", false);
+    let fixture = fixture.expect("typical records");
+    assert_eq!(fixture.kind, FixtureKind::RecordedRedacted);
+    let text = fixture.to_text();
+    let again = Fixture::parse(&text).expect("the recording parses");
+    assert_eq!(again.exchanges.len(), fixture.exchanges.len());
+    assert!(
+        again
+            .tool
+            .as_deref()
+            .is_some_and(|t| t.starts_with("myna-audit "))
+    );
+    assert_eq!(again.date.as_deref(), Some("2026-06-01"));
+    assert_eq!(again.reader, "Synthetic Contactless Reader 00 00");
+    let replayed = audit_fixture(&again, "recorded.fixture", false);
+    assert!(replayed.complete, "{:?}", replayed.error);
+    let diffs = json_diffs(&original, &replayed);
+    for d in &diffs {
+        assert!(
+            ALLOWED_DIFFERENCES.iter().any(|a| d.starts_with(a)),
+            "unexpected difference at {d}\nall: {diffs:#?}"
+        );
+        // A replaced identifier keeps its length and shape (masked: all but the last 4).
+        if let (Some(x), Some(y)) = (string_at(&original, d), string_at(&replayed, d)) {
+            if !d.starts_with("/source") {
+                assert_eq!(x.chars().count(), y.chars().count(), "{d}: {x} / {y}");
+            }
+        }
+    }
+    assert!(diffs.len() >= 9, "identifiers were replaced: {diffs:#?}");
+    // The redaction is visible where it matters: the chain is not checkable, and said so.
+    let auth = auth_cert(&replayed);
+    assert_eq!(auth.chains_to_card_ca, None);
+    assert_eq!(auth_cert(&original).chains_to_card_ca, Some(true));
+    assert!(
+        replayed
+            .notes
+            .iter()
+            .any(|n| n.contains("redacted: auth-certificate"))
+    );
+    // Same findings (none), same exit status.
+    assert_eq!(original.findings, replayed.findings);
+}
+
+#[test]
+fn a_redacted_recording_passes_fixture_check_and_holds_no_identifier() {
+    let (_, fixture) = record("fixtures/typical.fixture", false);
+    let text = fixture.unwrap().to_text();
+    let problems = fixture_check::check_text(&text);
+    assert!(problems.is_empty(), "{problems:#?}");
+    let ids = synthetic_identifiers("fixtures/typical.fixture");
+    assert!(ids.len() >= 6, "{ids:?}");
+    assert_no_identifier(&text, &ids);
+    // Each replaced value is declared.
+    for key in [
+        "card-id",
+        "municipality-code",
+        "card-serial",
+        "token-serial",
+        "auth-cert-serial",
+        "auth-cert-cn",
+        "auth-certificate",
+    ] {
+        assert!(
+            text.contains(&format!("redacted: {key} ")),
+            "no redacted: {key}\n{text}"
+        );
+    }
+}
+
+#[test]
+fn every_shipped_fixture_records_and_checks_clean() {
+    for path in shipped_fixtures() {
+        let (run, fixture) = record_run(&path, false);
+        if let Some(e) = run.error {
+            // not-my-number: the audit stops at SELECT JPKI, and `record` writes nothing.
+            assert_eq!(e.code(), "not-my-number-card", "{path}");
+            continue;
+        }
+        let text = fixture.unwrap_or_else(|e| panic!("{path}: {e}")).to_text();
+        let problems = fixture_check::check_text(&text);
+        assert!(problems.is_empty(), "{path}: {problems:#?}");
+        assert_no_identifier(&text, &synthetic_identifiers(&path));
+    }
+}
+
+#[test]
+fn keep_identifiers_makes_a_private_fixture() {
+    let (_, fixture) = record("fixtures/typical.fixture", true);
+    let f = fixture.unwrap();
+    assert_eq!(f.kind, FixtureKind::RecordedPrivate);
+    assert!(f.redacted.is_empty());
+    assert!(f.notes.iter().any(|n| n.contains("PRIVATE")));
+    // Every identifier is there as the card gave it.
+    let text = f.to_text();
+    let data: Vec<u8> = f
+        .exchanges
+        .iter()
+        .flat_map(|e| e.response[..e.response.len() - 2].to_vec())
+        .collect();
+    for id in synthetic_identifiers("fixtures/typical.fixture") {
+        let found = data.windows(id.len()).any(|w| w == id.as_bytes())
+            || hex::decode(&id).is_ok_and(|b| data.windows(b.len()).any(|w| w == b.as_slice()));
+        assert!(found, "{id} kept");
+    }
+    // And the same replay as the source.
+    let again = Fixture::parse(&text).unwrap();
+    let source = load("fixtures/typical.fixture");
+    let (a, b) = (
+        audit_fixture(&source, "s", true),
+        audit_fixture(&again, "s", true),
+    );
+    assert_eq!(json_diffs(&a, &b), Vec::<String>::new());
+    // `fixture check` refuses to call it shareable.
+    let problems = fixture_check::check_text(&f.to_text());
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.leak && p.message.contains("recorded-private")),
+        "{problems:#?}"
+    );
+}
+
+fn args(output: PathBuf, keep: bool, force: bool) -> RecordArgs {
+    RecordArgs {
+        output,
+        reader: None,
+        keep_identifiers: keep,
+        force,
+        format: Format::Json,
+        show_identifiers: false,
+        as_of: Some(as_of()),
+        trace: false,
+    }
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// `record` as the CLI runs it after opening the card; the exit status it would give.
+fn record_to(fixture: &str, a: &RecordArgs) -> Result<u8, RecordError> {
+    let f = load(fixture);
+    let (run, written) = record::record_to_file(Replayer::new(&f, fixture), source(fixture), a);
+    assert!(run.error.is_none(), "{:?}", run.error);
+    written.map(|w| {
+        assert!(w.is_some());
+        u8::from(!run.report.findings.is_empty())
+    })
+}
+
+#[test]
+fn personal_data_without_a_rule_is_not_recorded_and_leaves_no_file() {
+    for (fixture, what, place) in [
+        (
+            "tests/data/free-png.fixture",
+            "PNG image data",
+            "住基AP EF 0002 record 1",
+        ),
+        (
+            "tests/data/free-mynumber.fixture",
+            "My Number check digit",
+            "text AP EF 0005",
+        ),
+    ] {
+        for keep in [false, true] {
+            let dir = temp_dir();
+            let out = dir.join("card.fixture");
+            let err = record_to(fixture, &args(out.clone(), keep, false)).unwrap_err();
+            let msg = err.to_string();
+            assert_eq!(err.code(), "personal-data", "{msg}");
+            assert!(msg.contains(what) && msg.contains(place), "{msg}");
+            assert!(
+                !msg.contains("987654321093"),
+                "the data itself is never echoed: {msg}"
+            );
+            assert!(
+                files_in(&dir).is_empty(),
+                "left behind: {:?}",
+                files_in(&dir)
+            );
+        }
+    }
+}
+
+#[test]
+fn an_existing_output_is_kept_without_force() {
+    let dir = temp_dir();
+    let out = dir.join("card.fixture");
+    std::fs::write(&out, "precious").unwrap();
+    let err = record_to("fixtures/typical.fixture", &args(out.clone(), false, false)).unwrap_err();
+    assert_eq!(err.code(), "output-exists");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "precious");
+    let code = record_to("fixtures/typical.fixture", &args(out.clone(), false, true)).unwrap();
+    assert_eq!(code, 0);
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(written.contains("kind: recorded-redacted"));
+    assert_eq!(files_in(&dir), vec!["card.fixture".to_string()]);
+}
+
+#[test]
+fn a_recording_is_written_whole_and_replays_through_the_binary() {
+    let dir = temp_dir();
+    let out = dir.join("card.fixture");
+    assert_eq!(
+        record_to("fixtures/expired.fixture", &args(out.clone(), false, false)).unwrap(),
+        1,
+        "expired card: findings, exit 1"
+    );
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_myna-audit"))
+        .args(["audit", "--replay"])
+        .arg(&out)
+        .args(["--as-of", "2026-06-01", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let r: Report = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(r.source.fixture_kind.as_deref(), Some("recorded-redacted"));
+    assert_eq!(auth_cert(&r).chains_to_card_ca, None);
+    assert!(
+        !r.findings
+            .iter()
+            .any(|f| f.code == "certificate_chain_mismatch"),
+        "{:?}",
+        r.findings
+    );
+    let check = std::process::Command::new(env!("CARGO_BIN_EXE_myna-audit"))
+        .args(["fixture", "check"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+#[test]
+fn a_missing_directory_is_a_write_error() {
+    let out = temp_dir().join("no/such/dir/card.fixture");
+    let err = record_to("fixtures/typical.fixture", &args(out, false, false)).unwrap_err();
+    assert_eq!(err.code(), "write-failed");
+}
+
+/// The binary refuses a bad --output before it looks for a reader (no pcscd needed).
+#[test]
+fn the_cli_refuses_a_bad_output_before_touching_a_card() {
+    let dir = temp_dir();
+    let existing = dir.join("card.fixture");
+    std::fs::write(&existing, "precious").unwrap();
+    for (out, code) in [
+        (existing.clone(), "output-exists"),
+        (dir.join("nope/card.fixture"), "write-failed"),
+    ] {
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_myna-audit"))
+            .args(["record", "--output"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(&format!("error[{code}]")), "{stderr}");
+        assert!(!stderr.contains("pcsc"), "{stderr}");
+    }
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), "precious");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_private_fixture_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_dir();
+    let out = dir.join("private.fixture");
+    record_to("fixtures/typical.fixture", &args(out.clone(), true, false)).unwrap();
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "{mode:o}");
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .contains("kind: recorded-private")
+    );
+}
