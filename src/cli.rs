@@ -94,17 +94,10 @@ pub struct RecordArgs {
     /// Overwrite an existing output file.
     #[arg(long)]
     pub force: bool,
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Show identifiers unmasked in the printed report (the fixture is still redacted).
-    #[arg(long)]
-    pub show_identifiers: bool,
-    /// Judge expiry as of this date (YYYY-MM-DD) instead of today (UTC).
-    #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
-    pub as_of: Option<Date>,
-    /// Print every exchange on stderr (PIN data is never shown).
-    #[arg(long)]
-    pub trace: bool,
+    /// The report options; --show-identifiers affects only what is printed: the fixture is
+    /// still redacted unless --keep-identifiers.
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 #[derive(clap::Args, Debug)]
@@ -136,6 +129,13 @@ pub struct AuditArgs {
     /// Audit a recorded card (a fixture file, docs/fixtures.md) instead of a reader.
     #[arg(long, value_name = "FIXTURE")]
     pub replay: Option<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// How the audit's report is produced and printed (shared by `audit` and `record`).
+#[derive(clap::Args, Debug)]
+pub struct ReportArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Show identifiers (card serial, certificate serial and subject number) unmasked.
@@ -169,9 +169,6 @@ pub enum CliError {
     SeveralMyNumberCards(String),
     #[error(transparent)]
     Record(#[from] crate::record::RecordError),
-    /// Placeholder while a command is being built (issues 3 and 4); removed when done.
-    #[error("`{0}` is not built yet")]
-    NotBuilt(&'static str),
 }
 
 impl From<TransportError> for CliError {
@@ -190,7 +187,6 @@ impl CliError {
             CliError::NoMyNumberCard(_) => "no-my-number-card",
             CliError::SeveralMyNumberCards(_) => "several-my-number-cards",
             CliError::Record(r) => r.code(),
-            CliError::NotBuilt(_) => "not-built",
         }
     }
 
@@ -207,7 +203,6 @@ impl CliError {
             }
             CliError::SeveralMyNumberCards(_) => "Choose one with --reader NAME.",
             CliError::Record(r) => r.hint(),
-            CliError::NotBuilt(_) => "Use a later version.",
         }
     }
 }
@@ -465,15 +460,19 @@ pub fn traced(t: Box<dyn Transport>, trace: bool, show_identifiers: bool) -> Box
 fn audit_cmd(args: &AuditArgs) -> Result<u8, CliError> {
     let opened = open_source(args.reader.as_deref(), args.replay.as_deref())?;
     let opts = AuditOptions {
-        as_of: args.as_of.unwrap_or_else(today),
-        show_identifiers: args.show_identifiers,
+        as_of: args.report.as_of.unwrap_or_else(today),
+        show_identifiers: args.report.show_identifiers,
         source: opened.source,
         redacted_certificates: opened.redacted_certificates,
     };
-    let transport = traced(opened.transport, args.trace, args.show_identifiers);
+    let transport = traced(
+        opened.transport,
+        args.report.trace,
+        args.report.show_identifiers,
+    );
     let mut session = Session::new(ReadOnly::new(transport));
     let run = audit::run(&mut session, &opts);
-    finish(run, args.format)
+    finish(run, args.report.format)
 }
 
 /// Prints the report (also a partial one) and turns the outcome into an exit status.

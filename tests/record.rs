@@ -10,7 +10,7 @@ mod support_record;
 use std::path::{Path, PathBuf};
 
 use myna_audit::audit::AuditRun;
-use myna_audit::cli::{Format, RecordArgs};
+use myna_audit::cli::{Format, RecordArgs, ReportArgs};
 use myna_audit::fixture::{Fixture, FixtureKind};
 use myna_audit::fixture_check;
 use myna_audit::record::{self, RecordError, RecordOptions, RedactError};
@@ -171,10 +171,12 @@ fn args(output: PathBuf, keep: bool, force: bool) -> RecordArgs {
         reader: None,
         keep_identifiers: keep,
         force,
-        format: Format::Json,
-        show_identifiers: false,
-        as_of: Some(as_of()),
-        trace: false,
+        report: ReportArgs {
+            format: Format::Json,
+            show_identifiers: false,
+            as_of: Some(as_of()),
+            trace: false,
+        },
     }
 }
 

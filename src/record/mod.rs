@@ -224,7 +224,7 @@ pub fn run(args: &RecordArgs) -> Result<u8, CliError> {
     // Refuse a bad output before the card is touched.
     check_output(&args.output, args.force)?;
     let (transport, source) = cli::open(args.reader.as_deref(), None)?;
-    let transport = cli::traced(transport, args.trace, args.show_identifiers);
+    let transport = cli::traced(transport, args.report.trace, args.report.show_identifiers);
     let (run, written) = record_to_file(transport, source, args);
     match written {
         Ok(Some(f)) => {
@@ -238,17 +238,17 @@ pub fn run(args: &RecordArgs) -> Result<u8, CliError> {
                 f.exchanges.len(),
                 args.output.display()
             );
-            cli::finish(run, args.format)
+            cli::finish(run, args.report.format)
         }
         Ok(None) => {
             eprintln!(
                 "myna-audit: the audit did not finish, so nothing was written to {}",
                 args.output.display()
             );
-            cli::finish(run, args.format)
+            cli::finish(run, args.report.format)
         }
         Err(e) => {
-            cli::finish(run, args.format)?;
+            cli::finish(run, args.report.format)?;
             Err(e.into())
         }
     }
@@ -263,8 +263,8 @@ pub fn record_to_file<T: Transport>(
     args: &RecordArgs,
 ) -> (AuditRun, Result<Option<Fixture>, RecordError>) {
     let audit_opts = AuditOptions {
-        as_of: args.as_of.unwrap_or_else(cli::today),
-        show_identifiers: args.show_identifiers,
+        as_of: args.report.as_of.unwrap_or_else(cli::today),
+        show_identifiers: args.report.show_identifiers,
         source,
         redacted_certificates: Vec::new(),
     };
