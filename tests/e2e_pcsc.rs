@@ -444,10 +444,10 @@ fn emulator_trace_hides_identifiers_unless_asked() {
         let shown = hexed.iter().filter(|h| err.contains(h.as_str())).count();
         if hidden {
             assert_eq!(shown, 0, "identifiers in the default trace:\n{err}");
-            assert!(err.contains("data bytes hidden"), "{err}");
+            assert!(err.contains("[identifiers masked]"), "{err}");
         } else {
             assert!(shown >= 3, "--show-identifiers shows them ({shown} seen)");
-            assert!(!err.contains("data bytes hidden"), "{err}");
+            assert!(!err.contains("[identifiers masked]"), "{err}");
         }
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::vpcd::{MAX_PAYLOAD, Request};
 use crate::fixture::Fixture;
 use crate::sw::StatusWord;
-use crate::transport::replay::{Replayer, Selection, Unanswerable};
+use crate::transport::replay::{Replayer, Unanswerable};
 
 /// What the card does with one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,11 +73,6 @@ impl VirtualCard {
             stats: Stats::default(),
             latency,
         }
-    }
-
-    /// The selection after the last command (the trace uses it to hide identifiers).
-    pub fn selection(&self) -> &Selection {
-        self.replayer.selection()
     }
 
     /// Decides the answer to one request and updates the card state.

@@ -5,7 +5,6 @@
 pub mod card;
 mod connect;
 mod error;
-pub mod trace;
 pub mod vpcd;
 
 use std::io;
@@ -19,7 +18,7 @@ pub use error::EmulateError;
 use crate::cli::{CliError, EXIT_OK, EmulateArgs};
 use crate::fixture::Fixture;
 use crate::transport::pcsc::Pcsc;
-use crate::transport::trace::command_line;
+use crate::transport::trace::{IdentifierMask, command_line, response_line_masked};
 use card::{Action, VirtualCard};
 use connect::{connect, connect_first, reader_label, resolve};
 use vpcd::{Link, RecvError};
@@ -122,10 +121,16 @@ impl Emulator<'_> {
         None
     }
 
+    /// What hides identifiers in `--trace` (none with `--show-identifiers`).
+    fn new_masker(&self) -> Option<IdentifierMask> {
+        (!self.args.show_identifiers).then(IdentifierMask::default)
+    }
+
     /// Answers vpcd's requests on one connection until it ends.
     fn serve(&mut self, stream: TcpStream) -> Result<Ended, EmulateError> {
         let mut link = Link::new(stream);
         let mut silence_deadline = Some(Instant::now() + SILENCE_WARNING);
+        let mut masker = self.new_masker();
         loop {
             let request = match link.recv_within(&self.stop, silence_deadline) {
                 Ok(r) => {
@@ -154,7 +159,7 @@ impl Emulator<'_> {
             let started = Instant::now();
             if let Some(c) = &command {
                 if self.args.trace {
-                    eprintln!("{}", trace::command(c));
+                    eprintln!("trace > {}", command_line(c));
                 }
             }
             let reply = match self.card.handle(request) {
@@ -166,6 +171,8 @@ impl Emulator<'_> {
                     if self.args.trace {
                         eprintln!("trace * {}", event.label());
                     }
+                    // Power events clear the card's selection: follow it afresh.
+                    masker = self.new_masker();
                     if session_ended && self.args.once {
                         return Ok(Ended::SessionOver);
                     }
@@ -195,14 +202,14 @@ impl Emulator<'_> {
                         return Ok(Ended::Stopped);
                     }
                     if self.args.trace {
+                        // The same identifier rules as `audit --trace` and the redactor.
+                        let hidden = masker
+                            .as_mut()
+                            .map(|m| m.hidden(cmd, &response))
+                            .unwrap_or_default();
                         eprintln!(
-                            "{}  [{:.1} ms]",
-                            trace::response(
-                                self.card.selection(),
-                                cmd,
-                                &response,
-                                self.args.show_identifiers
-                            ),
+                            "trace < {}  [{:.1} ms]",
+                            response_line_masked(&response, &hidden),
                             started.elapsed().as_secs_f64() * 1e3
                         );
                     }

@@ -79,18 +79,6 @@ pub struct Selection {
     ef: Option<Fid>,
 }
 
-impl Selection {
-    /// The current application's AID; `None` at master-file level.
-    pub fn df(&self) -> Option<&[u8]> {
-        self.df.as_deref()
-    }
-
-    /// The current EF's identifier, if one is selected.
-    pub fn ef(&self) -> Option<u16> {
-        self.ef.map(u16::from_be_bytes)
-    }
-}
-
 impl CardModel {
     /// Builds the model from a fixture's exchanges.
     pub fn learn(fixture: &Fixture) -> CardModel {
@@ -369,11 +357,6 @@ impl Replayer {
     /// Back to the power-on state (MF level, nothing selected).
     pub fn reset(&mut self) {
         self.selection = Selection::default();
-    }
-
-    /// What the card has selected now (the emulator's trace uses it to hide identifiers).
-    pub fn selection(&self) -> &Selection {
-        &self.selection
     }
 
     /// Answers like [`Transport::transmit`], but keeps the reason when the model cannot.
