@@ -179,11 +179,13 @@ impl Auditor<'_> {
             });
         }
         self.report.is_my_number_card = true;
-        self.master_file(s)?;
+        // JPKI-AP is selected already: walk it first, then the others, then the MF level
+        // (which also leaves the card in its power-on state).
         for app in APPLICATIONS {
-            self.application(s, app)?;
+            let selected = (app.id == AppId::Jpki).then_some(sw);
+            self.application(s, app, selected)?;
         }
-        Ok(())
+        self.master_file(s)
     }
 
     fn master_file<T: Transport>(&mut self, s: &mut Session<T>) -> Result<(), AuditError> {
@@ -227,8 +229,12 @@ impl Auditor<'_> {
         &mut self,
         s: &mut Session<T>,
         spec: &'static AppSpec,
+        already_selected: Option<StatusWord>,
     ) -> Result<(), AuditError> {
-        let sw = s.select_df(spec.aid)?;
+        let sw = match already_selected {
+            Some(sw) => sw,
+            None => s.select_df(spec.aid)?,
+        };
         self.report.applications.push(Application {
             id: spec.id,
             name_ja: spec.name_ja.into(),
