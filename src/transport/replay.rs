@@ -94,7 +94,10 @@ impl CardModel {
         let Some((data, sw)) = split(resp) else {
             return;
         };
-        let (cla, ins, p1, p2) = (cmd[0], cmd[1], cmd[2], cmd[3]);
+        // The parser guarantees a 4-byte header; a fixture built in memory might not.
+        let [cla, ins, p1, p2, ..] = *cmd else {
+            return;
+        };
         match (cla, ins) {
             (0x00, 0xA4) if p1 == 0x04 => {
                 let aid = select_data(cmd).to_vec();
@@ -208,7 +211,9 @@ impl CardModel {
                 }
                 Ok(resp.clone())
             }
-            (0x00, 0xB0) if p1 & 0x80 == 0 && sel.ef.is_some() => self.read_binary(sel, cmd),
+            (0x00, 0xB0) if p1 & 0x80 == 0 && sel.ef.is_some() => {
+                self.read_binary(sel, [p1, p2], cmd.get(4).copied())
+            }
             (0x00, 0xB2) => self
                 .records
                 .get(&(sel.df.clone(), sel.ef, [p1, p2]))
@@ -252,12 +257,17 @@ impl CardModel {
         }
     }
 
-    fn read_binary(&self, sel: &Selection, cmd: &[u8]) -> Result<Vec<u8>, Unanswerable> {
+    fn read_binary(
+        &self,
+        sel: &Selection,
+        p1p2: [u8; 2],
+        le: Option<u8>,
+    ) -> Result<Vec<u8>, Unanswerable> {
         let (df, ef) = (sel.df.clone(), sel.ef.unwrap_or_default());
-        let offset = usize::from(u16::from_be_bytes([cmd[2], cmd[3]]));
-        let le = match cmd.get(4) {
+        let offset = usize::from(u16::from_be_bytes(p1p2));
+        let le = match le {
             Some(0) | None => 256,
-            Some(n) => usize::from(*n),
+            Some(n) => usize::from(n),
         };
         let not_recorded = || {
             unanswerable(
@@ -506,5 +516,20 @@ mod tests {
         );
         tx(&mut r, "00 A4 04 0C 07 A0 00 00 01 51 00 00");
         assert_eq!(tx(&mut r, "00 CA 00 F0 00"), b"99999\x90\x00".to_vec());
+    }
+
+    #[test]
+    fn a_fixture_built_in_memory_with_short_commands_does_not_panic() {
+        let mut f = fixture("");
+        for command in [vec![], vec![0x00], vec![0x00, 0xB0, 0x00]] {
+            f.exchanges.push(crate::fixture::Exchange {
+                command,
+                response: vec![0x90, 0x00],
+                line: 0,
+                comment: None,
+            });
+        }
+        let mut r = Replayer::new(&f, "t");
+        assert!(r.transmit(&[0x00]).is_err());
     }
 }
