@@ -3,7 +3,7 @@
 //! It never stops at the first odd answer: every status word is kept, and a fatal fault
 //! (card removed, service gone) ends the walk with what was gathered so far.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use time::Date;
 
@@ -103,6 +103,7 @@ pub fn run<T: Transport>(session: &mut Session<T>, opts: &AuditOptions) -> Audit
         },
         certs: HashMap::new(),
         expiries: Vec::new(),
+        unselectable_pins: HashSet::new(),
     };
     let result = a.walk(session);
     a.report.apdu_count = session.apdu_count();
@@ -130,6 +131,8 @@ struct Auditor<'o> {
     certs: HashMap<CertRole, Vec<u8>>,
     /// Card expiry dates read (共通AP record, MF GET DATA), for the expiry finding.
     expiries: Vec<(String, Date)>,
+    /// Key EFs whose SELECT failed: their status word is SELECT's, no counter was queried.
+    unselectable_pins: HashSet<(AppId, String)>,
 }
 
 fn parse_date(s: &str) -> Option<Date> {
@@ -250,7 +253,7 @@ impl Auditor<'_> {
             return Ok(());
         }
         for pin in spec.pins {
-            let row = self.pin(s, pin)?;
+            let row = self.pin(s, spec.id, pin)?;
             self.current_app().pins.push(row);
         }
         for f in spec.files {
@@ -268,6 +271,7 @@ impl Auditor<'_> {
     fn pin<T: Transport>(
         &mut self,
         s: &mut Session<T>,
+        app: AppId,
         pin: &chipmap::PinSpec,
     ) -> Result<Pin, AuditError> {
         let mut row = Pin {
@@ -285,6 +289,7 @@ impl Auditor<'_> {
         let sel = s.select_ef(pin.ef)?;
         if !sel.is_ok() {
             row.sw = sel.hex();
+            self.unselectable_pins.insert((app, row.ef.clone()));
             row.status = if sel.kind() == SwKind::NotFound {
                 PinStatus::Absent
             } else {
@@ -695,11 +700,16 @@ impl Auditor<'_> {
                         app.name_en, p.ef
                     )),
                     PinStatus::Unknown => notes.push(format!(
-                        "{} EF {} answered {} ({}) to the retry-counter query; shown raw.",
+                        "{} EF {} answered {} ({}) to {}; shown raw.",
                         app.name_en,
                         p.ef,
                         p.sw,
-                        u16::from_str_radix(&p.sw, 16).map(|v| StatusWord(v).meaning()).unwrap_or_default()
+                        u16::from_str_radix(&p.sw, 16).map(|v| StatusWord(v).meaning()).unwrap_or_default(),
+                        if self.unselectable_pins.contains(&(app.id, p.ef.clone())) {
+                            "SELECT, so its retry counter was not queried"
+                        } else {
+                            "the retry-counter query"
+                        }
                     )),
                     _ => {}
                 }

@@ -13,6 +13,12 @@ pub enum TlvError {
     LengthTooLong(usize),
     #[error("tag at byte {0} is longer than 3 bytes")]
     TagTooLong(usize),
+    #[error("TLV {tag:X} claims {claimed} value bytes but only {available} follow")]
+    Overrun {
+        tag: u32,
+        claimed: usize,
+        available: usize,
+    },
 }
 
 /// A BER header: tag bytes, header length, content length.
@@ -87,7 +93,11 @@ pub fn one(bytes: &[u8]) -> Result<(Tlv<'_>, &[u8]), TlvError> {
     let h = header(bytes)?;
     let end = h.total();
     if bytes.len() < end {
-        return Err(TlvError::Truncated(bytes.len()));
+        return Err(TlvError::Overrun {
+            tag: h.tag,
+            claimed: h.len,
+            available: bytes.len() - h.header_len,
+        });
     }
     Ok((
         Tlv {
@@ -169,6 +179,13 @@ mod tests {
         let items = list(&bytes).unwrap();
         assert_eq!(items.len(), 2);
         assert_eq!(find(&items, 0xDF34), Some(&b"12"[..]));
-        assert!(list(&[0xDF, 0x31, 0x05, 0x00]).is_err());
+        assert_eq!(
+            list(&[0xDF, 0x31, 0x05, 0x00]),
+            Err(TlvError::Overrun {
+                tag: 0xDF31,
+                claimed: 5,
+                available: 1
+            })
+        );
     }
 }
