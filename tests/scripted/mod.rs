@@ -54,6 +54,9 @@ pub enum Fault {
     Error(TransportError),
 }
 
+/// (application AID or None for the MF, EF identifier, content served instead).
+type SwappedFile = (Option<Vec<u8>>, [u8; 2], Vec<u8>);
+
 /// A card that answers like `base`, except where told otherwise.
 pub struct Scripted {
     base: Replayer,
@@ -62,7 +65,7 @@ pub struct Scripted {
     /// From this command index on, every command fails with this error.
     fail_from: Option<(usize, TransportError)>,
     /// Serve READ BINARY of (DF, EF) from these bytes instead of the base card.
-    files: Vec<(Option<Vec<u8>>, [u8; 2], Vec<u8>)>,
+    files: Vec<SwappedFile>,
     df: Option<Vec<u8>>,
     ef: Option<[u8; 2]>,
     get_response: Option<Vec<u8>>,
