@@ -283,6 +283,7 @@ fn run_one(seed: u64, bases: &[Fixture]) -> Result<Outcome, String> {
             time::macros::date!(2040 - 12 - 31),
         ]),
         show_identifiers: rng.chance(500),
+        redacted_certificates: Vec::new(),
         source: Source {
             kind: "generated".into(),
             fixture: None,

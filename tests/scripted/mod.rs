@@ -29,6 +29,7 @@ pub fn opts() -> AuditOptions {
     AuditOptions {
         as_of: time::macros::date!(2026 - 06 - 01),
         show_identifiers: false,
+        redacted_certificates: Vec::new(),
         source: Source {
             kind: "scripted".into(),
             fixture: None,

@@ -146,6 +146,7 @@ pub fn options() -> AuditOptions {
         as_of: time::Date::from_calendar_date(2026, time::Month::June, 1)
             .unwrap_or(time::Date::MIN),
         show_identifiers: false,
+        redacted_certificates: Vec::new(),
         source: Source {
             kind: "fuzz".into(),
             fixture: None,
