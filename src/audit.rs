@@ -108,6 +108,7 @@ pub fn run<T: Transport>(session: &mut Session<T>, opts: &AuditOptions) -> Audit
     let result = a.walk(session);
     a.report.apdu_count = session.apdu_count();
     a.finish();
+    a.report.notes.extend(session.transport_notes());
     let error = result.err();
     if let Some(e) = &error {
         a.report.error = Some(ErrorInfo {

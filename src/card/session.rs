@@ -74,6 +74,11 @@ impl<T: Transport> Session<T> {
         self.transport.atr()
     }
 
+    /// What the transport has to say for the report (see [`Transport::notes`]).
+    pub fn transport_notes(&self) -> Vec<String> {
+        self.transport.notes()
+    }
+
     pub fn into_transport(self) -> T {
         self.transport.into_inner()
     }

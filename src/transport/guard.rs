@@ -120,6 +120,10 @@ impl<T: Transport> Transport for ReadOnly<T> {
     fn atr(&self) -> &[u8] {
         self.inner.atr()
     }
+
+    fn notes(&self) -> Vec<String> {
+        self.inner.notes()
+    }
 }
 
 #[cfg(test)]

@@ -162,6 +162,10 @@ impl<T: Transport, W: Write> Transport for Trace<T, W> {
     fn atr(&self) -> &[u8] {
         self.inner.atr()
     }
+
+    fn notes(&self) -> Vec<String> {
+        self.inner.notes()
+    }
 }
 
 #[cfg(test)]
