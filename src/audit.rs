@@ -3,6 +3,10 @@
 //! It never stops at the first odd answer: every status word is kept, and a fatal fault
 //! (card removed, service gone) ends the walk with what was gathered so far.
 
+// Card answers and fixture bytes are untrusted: no indexing that could panic
+// (docs/safety.md, "Never crash").
+#![deny(clippy::indexing_slicing)]
+
 use std::collections::{HashMap, HashSet};
 
 use time::Date;
@@ -255,18 +259,21 @@ impl Auditor<'_> {
         }
         for pin in spec.pins {
             let row = self.pin(s, spec.id, pin)?;
-            self.current_app().pins.push(row);
+            if let Some(app) = self.current_app() {
+                app.pins.push(row);
+            }
         }
         for f in spec.files {
             let row = self.file(s, spec, f)?;
-            self.current_app().files.push(row);
+            if let Some(app) = self.current_app() {
+                app.files.push(row);
+            }
         }
         Ok(())
     }
 
-    fn current_app(&mut self) -> &mut Application {
-        let n = self.report.applications.len() - 1;
-        &mut self.report.applications[n]
+    fn current_app(&mut self) -> Option<&mut Application> {
+        self.report.applications.last_mut()
     }
 
     fn pin<T: Transport>(

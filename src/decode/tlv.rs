@@ -99,13 +99,10 @@ pub fn one(bytes: &[u8]) -> Result<(Tlv<'_>, &[u8]), TlvError> {
             available: bytes.len() - h.header_len,
         });
     }
-    Ok((
-        Tlv {
-            tag: h.tag,
-            value: &bytes[h.header_len..end],
-        },
-        &bytes[end..],
-    ))
+    let (Some(value), Some(rest)) = (bytes.get(h.header_len..end), bytes.get(end..)) else {
+        return Err(TlvError::Truncated(bytes.len()));
+    };
+    Ok((Tlv { tag: h.tag, value }, rest))
 }
 
 /// The TLVs laid one after another in `bytes` (a constructed value's content).

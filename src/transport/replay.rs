@@ -7,6 +7,10 @@
 //! any command from that knowledge, in any order and any READ BINARY chunk size.
 //! The same model serves `audit --replay` and `emulate`.
 
+// Card answers and fixture bytes are untrusted: no indexing that could panic
+// (docs/safety.md, "Never crash").
+#![deny(clippy::indexing_slicing)]
+
 use std::collections::HashMap;
 
 use super::{Transport, TransportError, spaced_hex};
@@ -37,7 +41,7 @@ impl FileModel {
         if self.bytes.len() < need {
             self.bytes.resize(need, None);
         }
-        for (slot, b) in self.bytes[offset..need].iter_mut().zip(data) {
+        for (slot, b) in self.bytes.iter_mut().skip(offset).zip(data) {
             *slot = Some(*b);
         }
     }
@@ -332,7 +336,7 @@ fn select_data(cmd: &[u8]) -> &[u8] {
     match cmd.get(4) {
         Some(&lc) => {
             let end = (5 + usize::from(lc)).min(cmd.len());
-            &cmd[5..end]
+            cmd.get(5..end).unwrap_or_default()
         }
         None => &[],
     }
@@ -340,7 +344,11 @@ fn select_data(cmd: &[u8]) -> &[u8] {
 
 fn split(resp: &[u8]) -> Option<(&[u8], StatusWord)> {
     let n = resp.len().checked_sub(2)?;
-    Some((&resp[..n], StatusWord::new(resp[n], resp[n + 1])))
+    let (data, sw) = resp.split_at(n);
+    let [sw1, sw2] = *sw else {
+        return None;
+    };
+    Some((data, StatusWord::new(sw1, sw2)))
 }
 
 /// A fixture played back as a transport for `audit --replay`.

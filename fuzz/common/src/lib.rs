@@ -172,3 +172,40 @@ pub fn audit_and_check<T: Transport>(card: T) -> T {
     assert_eq!(&back, r);
     session.into_transport()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encoding_round_trips() {
+        let answers = vec![
+            Ok(vec![0x90, 0x00]),
+            Ok(vec![]),
+            Ok(vec![0x6A]),
+            Ok(vec![0xAB; 300]),
+            Ok([vec![0x01; 0xFC], vec![0x90, 0x00]].concat()),
+            Err(TransportError::CardRemoved),
+        ];
+        let mut card = FuzzCard::new(&[]);
+        let bytes = encode(&answers);
+        card.input = &bytes;
+        for a in &answers {
+            assert_eq!(&card.transmit(&[0x00, 0xB0, 0, 0, 0]), a);
+        }
+        assert_eq!(card.transmit(&[0x00, 0xB0, 0, 0, 0]), Ok(vec![0x6A, 0x82]));
+    }
+
+    #[test]
+    fn the_audit_seeds_replay_whole_audits() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../seeds/audit");
+        let typical = std::fs::read(format!("{dir}/typical")).expect("seed");
+        let card = audit_and_check(FuzzCard::new(&typical));
+        check_commands(&card.seen);
+        assert!(card.seen.len() > 90, "{}", card.seen.len());
+        let mut session = Session::new(ReadOnly::new(FuzzCard::new(&typical)));
+        let run = audit::run(&mut session, &options());
+        assert!(run.report.complete, "{:?}", run.error);
+        assert!(run.report.findings.is_empty());
+    }
+}

@@ -6,6 +6,7 @@
 //!   session (`records/` inputs start with the decoder's selector byte);
 //! - `sw/`: status words and commands, including ones the guard must refuse.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use myna_audit::card::Session;
@@ -47,7 +48,17 @@ fn selector(c: Content) -> Option<u8> {
     })
 }
 
-fn write(dir: &Path, target: &str, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes one seed, unless the same bytes were already written for that target.
+fn write(
+    seen: &mut HashSet<(String, Vec<u8>)>,
+    dir: &Path,
+    target: &str,
+    name: &str,
+    bytes: &[u8],
+) -> std::io::Result<()> {
+    if !seen.insert((target.to_string(), bytes.to_vec())) {
+        return Ok(());
+    }
     let d = dir.join(target);
     std::fs::create_dir_all(&d)?;
     std::fs::write(d.join(name), bytes)
@@ -63,6 +74,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .filter(|p| p.extension().is_some_and(|e| e == "fixture"))
         .collect();
     paths.sort();
+    let mut seen = HashSet::new();
     for path in &paths {
         let stem = path
             .file_stem()
@@ -77,7 +89,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut session = Session::new(ReadOnly::new(tape));
         let _ = myna_audit::audit::run(&mut session, &myna_fuzz_common::options());
         let tape = session.into_transport();
-        write(out, "audit", stem, &encode(&tape.answers))?;
+        write(&mut seen, out, "audit", stem, &encode(&tape.answers))?;
         // The free files, one by one.
         let mut session = Session::new(ReadOnly::new(Replayer::new(&fixture, stem)));
         for app in APPLICATIONS {
@@ -100,14 +112,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     Structure::Key => continue,
                 };
                 let name = format!("{stem}-{:?}-{:04X}", app.id, f.ef);
-                write(out, "tlv", &name, &data)?;
+                write(&mut seen, out, "tlv", &name, &data)?;
                 if let Content::Certificate(_) = f.content {
-                    write(out, "cert", &name, &data)?;
+                    write(&mut seen, out, "cert", &name, &data)?;
                 }
                 if let Some(sel) = selector(f.content) {
                     let mut v = vec![sel];
                     v.extend_from_slice(&data);
-                    write(out, "records", &name, &v)?;
+                    write(&mut seen, out, "records", &name, &v)?;
                 }
             }
         }
@@ -122,7 +134,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("read-binary", &[0x00, 0xB0, 0x00, 0x00, 0x00]),
         ("update-binary", &[0x00, 0xD6, 0x00, 0x00, 0x01, 0x00]),
     ] {
-        write(out, "sw", name, bytes)?;
+        write(&mut seen, out, "sw", name, bytes)?;
     }
     Ok(())
 }
