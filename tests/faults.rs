@@ -466,3 +466,51 @@ fn garbage_in_every_decoded_free_file_is_reported_not_fatal() {
         }
     }
 }
+
+// ---- regressions found by fuzzing ----
+
+/// fuzz/regressions/record/crash-fb1e3bd9890e86b4e906bec0cbbdc65efa78523a: a card whose
+/// answer is one byte. The recorder keeps that exchange, which no fixture can hold (a
+/// response needs a status word), so `record` must end without writing anything.
+#[test]
+fn fuzz_record_crash_fb1e3bd9_a_broken_answer_ends_the_recording_without_writing() {
+    use myna_audit::cli::{Format, RecordArgs};
+    use myna_audit::fixture::Fixture;
+    use myna_audit::record::{RecordOptions, record_audit, record_to_file};
+
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("faults");
+    std::fs::create_dir_all(&dir).unwrap();
+    for at in [0, 40] {
+        let out = dir.join(format!("record-broken-{at}.fixture"));
+        let _ = std::fs::remove_file(&out);
+        let args = RecordArgs {
+            output: out.clone(),
+            reader: None,
+            keep_identifiers: false,
+            force: false,
+            format: Format::Text,
+            show_identifiers: false,
+            as_of: Some(scripted::opts().as_of),
+            trace: false,
+        };
+        let card = Scripted::new("typical").fault(at, Fault::Raw(vec![0x6A]));
+        let (run, written) = record_to_file(card, scripted::opts().source, &args);
+        assert_eq!(
+            run.error.as_ref().map(|e| e.code()),
+            Some("malformed-response")
+        );
+        assert!(matches!(written, Ok(None)), "{written:?}");
+        assert!(!out.exists(), "nothing written for an unfinished audit");
+        // Why: what the recorder holds would not read back as a fixture.
+        let ropts = RecordOptions {
+            keep_identifiers: true,
+            date: scripted::opts().as_of,
+        };
+        let card = Scripted::new("typical").fault(at, Fault::Raw(vec![0x6A]));
+        let (_, fixture) = record_audit(card, &scripted::opts(), &ropts);
+        match fixture {
+            Ok(f) => assert!(Fixture::parse(&f.to_text()).is_err()),
+            Err(e) => assert_ne!(at, 0, "{e}"),
+        }
+    }
+}

@@ -1,5 +1,6 @@
-//! Fuzz target: the fixture parser (any text), the writer's round trip, and a replayed audit
-//! of every fixture that parses (the replay card model answering whatever the audit asks).
+//! Fuzz target: the fixture parser (any text), the leak check (`fixture check`), the
+//! writer's round trip, and a replayed audit of every fixture that parses (the replay card
+//! model answering whatever the audit asks).
 
 #![no_main]
 
@@ -9,6 +10,7 @@ use myna_audit::transport::replay::Replayer;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
+    let _ = myna_audit::fixture_check::check_text(&text);
     let Ok(f) = Fixture::parse(&text) else {
         return;
     };
@@ -19,6 +21,5 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!((&a.command, &a.response), (&b.command, &b.response));
     }
     assert_eq!((again.kind, &again.atr), (f.kind, &f.atr));
-    let card = myna_fuzz_common::audit_and_check(Replayer::new(&f, "fuzz"));
-    let _ = card;
+    let _card = myna_fuzz_common::audit_and_check(Replayer::new(&f, "fuzz"));
 });

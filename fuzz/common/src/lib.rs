@@ -164,7 +164,10 @@ pub fn audit_and_check<T: Transport>(card: T) -> T {
     assert_eq!(r.complete, run.error.is_none());
     assert!(r.apdu_count <= myna_audit::card::session::MAX_APDUS);
     if let Some(e) = &r.error {
-        assert_ne!(e.code, "refused-command", "the audit tried a refused command");
+        assert_ne!(
+            e.code, "refused-command",
+            "the audit tried a refused command"
+        );
     }
     let _ = report::text::render(r, false);
     let json = report::json::render(r);

@@ -93,11 +93,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         // The free files, one by one.
         let mut session = Session::new(ReadOnly::new(Replayer::new(&fixture, stem)));
         for app in APPLICATIONS {
-            if !session.select_df(app.aid).map(|sw| sw.is_ok()).unwrap_or(false) {
+            if !session
+                .select_df(app.aid)
+                .map(|sw| sw.is_ok())
+                .unwrap_or(false)
+            {
                 continue;
             }
             for f in app.files.iter().filter(|f| f.access == Access::Free) {
-                if !session.select_ef(f.ef).map(|sw| sw.is_ok()).unwrap_or(false) {
+                if !session
+                    .select_ef(f.ef)
+                    .map(|sw| sw.is_ok())
+                    .unwrap_or(false)
+                {
                     continue;
                 }
                 let data = match f.structure {
@@ -129,7 +137,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("more-data", &[0x01, 0x02, 0x61, 0x00]),
         ("tries", &[0x63, 0xC3]),
         ("verify-query", &[0x00, 0x20, 0x00, 0x80]),
-        ("verify-pin", &[0x00, 0x20, 0x00, 0x80, 0x04, 0x31, 0x32, 0x33, 0x34]),
+        (
+            "verify-pin",
+            &[0x00, 0x20, 0x00, 0x80, 0x04, 0x31, 0x32, 0x33, 0x34],
+        ),
         ("select", &[0x00, 0xA4, 0x04, 0x0C, 0x02, 0xD3, 0x92]),
         ("read-binary", &[0x00, 0xB0, 0x00, 0x00, 0x00]),
         ("update-binary", &[0x00, 0xD6, 0x00, 0x00, 0x01, 0x00]),
