@@ -80,7 +80,8 @@ fn replay_report() -> Report {
 #[test]
 fn a_service_restart_mid_audit_is_recovered_once() {
     let mut stack = Stack::start("faults-restart");
-    // Command 12 is SELECT EF 0001 in JPKI-AP: JPKI and EF 001B are selected before it.
+    // Command 12 is a READ BINARY (offset 0300) of JPKI-AP EF 0002: after the reconnection
+    // the application and the EF must be selected again before it is re-sent.
     let (em, child, start) = audit_until(&stack, 100, 12);
     stack.restart_pcscd();
     let run = finish(child, start);
@@ -122,7 +123,14 @@ fn a_service_stopping_for_good_mid_audit_is_reported_with_a_partial_report() {
     );
     let r = report(&run);
     assert!(!r.complete && r.is_my_number_card);
-    assert_eq!(r.master_file.as_ref().map(|m| m.objects.len()), Some(4));
+    // What was read before the stop: JPKI-AP's two counters and its first file.
+    let jpki = &r.applications[0];
+    assert_eq!(jpki.pins.len(), 2);
+    assert!(jpki.pins.iter().all(|p| p.tries_remaining.is_some()));
+    assert_eq!(
+        jpki.files.first().map(|f| (f.ef.as_str(), f.sw.as_deref())),
+        Some(("0001", Some("6982")))
+    );
     assert!(
         r.notes
             .iter()
@@ -140,8 +148,8 @@ fn a_service_stopping_for_good_mid_audit_is_reported_with_a_partial_report() {
 #[test]
 fn a_verify_interrupted_by_a_service_restart_is_never_sent_again() {
     let mut stack = Stack::start("faults-restart-verify");
-    // Command 9 is the first retry-counter query (EF 0018 of JPKI-AP).
-    let (em, child, start) = audit_until(&stack, 300, 9);
+    // Command 3 is the first retry-counter query (EF 0018 of JPKI-AP).
+    let (em, child, start) = audit_until(&stack, 300, 3);
     let last = em
         .wait_line(Duration::from_secs(5), |l| l.starts_with("trace > "))
         .unwrap();

@@ -13,7 +13,7 @@ pub type SessionError = TransportError;
 
 /// Largest file the tool reads: READ BINARY offsets are 15 bits (CF §4.6).
 pub const MAX_FILE_BYTES: usize = 0x8000;
-/// Most APDUs one session may send before it stops (a full audit sends about 150).
+/// Most APDUs one session may send before it stops (an audit of a typical card sends 94).
 pub const MAX_APDUS: usize = 2000;
 /// Most `61xx` GET RESPONSE rounds for one command.
 pub const MAX_RESPONSE_CHAIN: usize = 16;
