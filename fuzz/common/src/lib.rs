@@ -114,13 +114,13 @@ pub fn allowed(cmd: &[u8]) -> bool {
 /// own table: SELECT (moves only the current-file pointer), the case-2 reads with no
 /// command data, VERIFY with nothing after the header, and the reader's own GET DATA.
 pub fn harmless(cmd: &[u8]) -> bool {
-    match cmd {
-        [0x00, 0xA4, _, _, ..] => true,
-        [0x00, 0xB0 | 0xB2 | 0xCA | 0xC0, _, _, _] => true,
-        [0x00, 0x20, _, _] => true,
-        [0xFF, 0xCA, _, _, _] => true,
-        _ => false,
-    }
+    matches!(
+        cmd,
+        [0x00, 0xA4, _, _, ..]
+            | [0x00, 0xB0 | 0xB2 | 0xCA | 0xC0, _, _, _]
+            | [0x00, 0x20, _, _]
+            | [0xFF, 0xCA, _, _, _]
+    )
 }
 
 /// Panics (a fuzz finding) when a command outside the allow-list reached the card, or a
