@@ -3,7 +3,11 @@
 //! It never stops at the first odd answer: every status word is kept, and a fatal fault
 //! (card removed, service gone) ends the walk with what was gathered so far.
 
-use std::collections::HashMap;
+// Card answers and fixture bytes are untrusted: no indexing that could panic
+// (docs/safety.md, "Never crash").
+#![deny(clippy::indexing_slicing)]
+
+use std::collections::{HashMap, HashSet};
 
 use time::Date;
 
@@ -103,10 +107,12 @@ pub fn run<T: Transport>(session: &mut Session<T>, opts: &AuditOptions) -> Audit
         },
         certs: HashMap::new(),
         expiries: Vec::new(),
+        unselectable_pins: HashSet::new(),
     };
     let result = a.walk(session);
     a.report.apdu_count = session.apdu_count();
     a.finish();
+    a.report.notes.extend(session.transport_notes());
     let error = result.err();
     if let Some(e) = &error {
         a.report.error = Some(ErrorInfo {
@@ -130,6 +136,8 @@ struct Auditor<'o> {
     certs: HashMap<CertRole, Vec<u8>>,
     /// Card expiry dates read (共通AP record, MF GET DATA), for the expiry finding.
     expiries: Vec<(String, Date)>,
+    /// Key EFs whose SELECT failed: their status word is SELECT's, no counter was queried.
+    unselectable_pins: HashSet<(AppId, String)>,
 }
 
 fn parse_date(s: &str) -> Option<Date> {
@@ -250,24 +258,28 @@ impl Auditor<'_> {
             return Ok(());
         }
         for pin in spec.pins {
-            let row = self.pin(s, pin)?;
-            self.current_app().pins.push(row);
+            let row = self.pin(s, spec.id, pin)?;
+            if let Some(app) = self.current_app() {
+                app.pins.push(row);
+            }
         }
         for f in spec.files {
             let row = self.file(s, spec, f)?;
-            self.current_app().files.push(row);
+            if let Some(app) = self.current_app() {
+                app.files.push(row);
+            }
         }
         Ok(())
     }
 
-    fn current_app(&mut self) -> &mut Application {
-        let n = self.report.applications.len() - 1;
-        &mut self.report.applications[n]
+    fn current_app(&mut self) -> Option<&mut Application> {
+        self.report.applications.last_mut()
     }
 
     fn pin<T: Transport>(
         &mut self,
         s: &mut Session<T>,
+        app: AppId,
         pin: &chipmap::PinSpec,
     ) -> Result<Pin, AuditError> {
         let mut row = Pin {
@@ -285,6 +297,7 @@ impl Auditor<'_> {
         let sel = s.select_ef(pin.ef)?;
         if !sel.is_ok() {
             row.sw = sel.hex();
+            self.unselectable_pins.insert((app, row.ef.clone()));
             row.status = if sel.kind() == SwKind::NotFound {
                 PinStatus::Absent
             } else {
@@ -695,11 +708,16 @@ impl Auditor<'_> {
                         app.name_en, p.ef
                     )),
                     PinStatus::Unknown => notes.push(format!(
-                        "{} EF {} answered {} ({}) to the retry-counter query; shown raw.",
+                        "{} EF {} answered {} ({}) to {}; shown raw.",
                         app.name_en,
                         p.ef,
                         p.sw,
-                        u16::from_str_radix(&p.sw, 16).map(|v| StatusWord(v).meaning()).unwrap_or_default()
+                        u16::from_str_radix(&p.sw, 16).map(|v| StatusWord(v).meaning()).unwrap_or_default(),
+                        if self.unselectable_pins.contains(&(app.id, p.ef.clone())) {
+                            "SELECT, so its retry counter was not queried"
+                        } else {
+                            "the retry-counter query"
+                        }
                     )),
                     _ => {}
                 }

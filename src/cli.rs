@@ -478,10 +478,20 @@ fn audit_cmd(args: &AuditArgs) -> Result<u8, CliError> {
 /// Prints the report (also a partial one) and turns the outcome into an exit status.
 pub fn finish(run: AuditRun, format: Format) -> Result<u8, CliError> {
     print_report(&run.report, format);
+    let status = exit_status(&run);
     match run.error {
         Some(e) => Err(e.into()),
-        None if run.report.findings.is_empty() => Ok(EXIT_OK),
-        None => Ok(EXIT_FINDINGS),
+        None => Ok(status),
+    }
+}
+
+/// The exit status of an audit outcome: 2 when it could not finish (the report printed is
+/// partial), 1 with findings, 0 otherwise.
+pub fn exit_status(run: &AuditRun) -> u8 {
+    match &run.error {
+        Some(_) => EXIT_FAILED,
+        None if run.report.findings.is_empty() => EXIT_OK,
+        None => EXIT_FINDINGS,
     }
 }
 

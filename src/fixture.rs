@@ -106,7 +106,16 @@ impl Fixture {
             )));
         }
         let bytes = std::fs::read(path).map_err(|e| io(e.to_string()))?;
-        let text = String::from_utf8(bytes).map_err(|_| io("not UTF-8 text".into()))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let good = e.utf8_error().valid_up_to();
+            let before = e.as_bytes().get(..good).unwrap_or_default();
+            let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+            FixtureError::Syntax {
+                path: path.to_path_buf(),
+                line,
+                message: "not UTF-8 text (a fixture is a text file, docs/fixtures.md)".into(),
+            }
+        })?;
         Fixture::parse(&text).map_err(|(line, message)| FixtureError::Syntax {
             path: path.to_path_buf(),
             line,

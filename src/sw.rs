@@ -1,5 +1,9 @@
 //! ISO 7816-4 status words: a total decoder that never loses the raw value.
 
+// Card answers and fixture bytes are untrusted: no indexing that could panic
+// (docs/safety.md, "Never crash").
+#![deny(clippy::indexing_slicing)]
+
 use std::fmt;
 
 /// The two trailing bytes of every card response.
@@ -158,9 +162,12 @@ impl Response {
     pub fn parse(raw: &[u8]) -> Option<Response> {
         let split = raw.len().checked_sub(2)?;
         let (data, sw) = raw.split_at(split);
+        let [sw1, sw2] = *sw else {
+            return None;
+        };
         Some(Response {
             data: data.to_vec(),
-            sw: StatusWord::new(sw[0], sw[1]),
+            sw: StatusWord::new(sw1, sw2),
         })
     }
 }

@@ -265,8 +265,9 @@ fn audit_interrupted_by(sig: Signal, test: &str) -> (Run, pcsc_stack::Proc) {
     .spawn()
     .unwrap();
     let start = Instant::now();
-    // The 12th command is inside JPKI-AP, after the master-file objects were read. The
-    // emulator traces a command when it receives it, then waits --latency before answering.
+    // The 12th command is inside JPKI-AP (a READ BINARY of EF 0002), after its two retry
+    // counters and EF 0001 were read. The emulator traces a command when it receives it,
+    // then waits --latency before answering.
     let nth = 12;
     let reached = em.wait_count(nth, Duration::from_secs(30), |l| l.starts_with("trace > "));
     assert!(
@@ -305,11 +306,14 @@ fn assert_card_removed_with_partial_report(run: &Run) {
         Some("card-removed")
     );
     assert!(r.is_my_number_card, "gathered before the removal");
-    let mf = r
-        .master_file
-        .as_ref()
-        .expect("master-file objects gathered");
-    assert_eq!(mf.objects.len(), 4);
+    // JPKI-AP's counters and first file, read before the removal, are in the report.
+    let jpki = r.applications.first().expect("JPKI-AP gathered");
+    assert_eq!(jpki.pins.len(), 2);
+    assert!(jpki.pins.iter().all(|p| p.tries_remaining.is_some()));
+    assert_eq!(
+        jpki.files.first().and_then(|f| f.sw.as_deref()),
+        Some("6982")
+    );
     assert!(r.apdu_count >= 10, "apdu_count {}", r.apdu_count);
 }
 

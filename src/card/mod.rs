@@ -1,6 +1,10 @@
 //! The card model: the chip map as data ([`chipmap`]) and the command layer above the
 //! transport seam ([`session`]).
 
+// Card answers and fixture bytes are untrusted: no indexing that could panic
+// (docs/safety.md, "Never crash").
+#![deny(clippy::indexing_slicing)]
+
 pub mod chipmap;
 pub mod session;
 

@@ -13,12 +13,22 @@ pub type SessionError = TransportError;
 
 /// Largest file the tool reads: READ BINARY offsets are 15 bits (CF §4.6).
 pub const MAX_FILE_BYTES: usize = 0x8000;
-/// Most APDUs one session may send before it stops (a full audit sends about 150).
+/// Most APDUs one session may send before it stops (an audit of a typical card sends 94).
 pub const MAX_APDUS: usize = 2000;
 /// Most `61xx` GET RESPONSE rounds for one command.
 pub const MAX_RESPONSE_CHAIN: usize = 16;
 /// READ BINARY chunk size: short APDUs work with every reader (CF §4.6).
 pub const CHUNK: usize = 256;
+/// Most data bytes one response may carry: every command the tool sends is a short APDU,
+/// whose Le cannot ask for more than 256 (ISO/IEC 7816-4 §5.1). A longer answer is refused.
+pub const MAX_RESPONSE_DATA: usize = 256;
+
+/// Whether a `6Cxx` answer may be followed by re-sending the command with the Le the card
+/// asked for: only the case-2 reads (READ BINARY, READ RECORD, GET DATA, GET RESPONSE),
+/// exactly `CLA INS P1 P2 Le`. Never a VERIFY, whatever its length, never a SELECT.
+pub fn resend_on_wrong_le(cmd: &[u8]) -> bool {
+    matches!(cmd, [0x00, 0xB0 | 0xB2 | 0xCA | 0xC0, _, _, _])
+}
 
 /// The result of reading a transparent EF.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +74,11 @@ impl<T: Transport> Session<T> {
         self.transport.atr()
     }
 
+    /// What the transport has to say for the report (see [`Transport::notes`]).
+    pub fn transport_notes(&self) -> Vec<String> {
+        self.transport.notes()
+    }
+
     pub fn into_transport(self) -> T {
         self.transport.into_inner()
     }
@@ -76,19 +91,36 @@ impl<T: Transport> Session<T> {
         }
         self.apdus += 1;
         let raw = self.transport.transmit(cmd)?;
-        Response::parse(&raw).ok_or_else(|| TransportError::MalformedResponse {
+        if raw.is_empty() {
+            // PC/SC hands back an empty response when the card vanished while the command
+            // was outstanding (pcsc-virtual-reader.md); any transport doing so means the same.
+            return Err(TransportError::CardRemoved);
+        }
+        let resp = Response::parse(&raw).ok_or_else(|| TransportError::MalformedResponse {
             detail: format!("{} byte(s) without a status word", raw.len()),
-        })
+        })?;
+        if resp.data.len() > MAX_RESPONSE_DATA {
+            return Err(TransportError::LimitExceeded {
+                detail: format!(
+                    "the card answered {} data bytes to one short command (at most {MAX_RESPONSE_DATA} are possible)",
+                    resp.data.len()
+                ),
+            });
+        }
+        Ok(resp)
     }
 
     /// Sends one command, following `61xx` with GET RESPONSE and answering one `6Cxx`
-    /// by re-sending with the Le the card asked for (only for case-2 commands, which read).
+    /// by re-sending with the Le the card asked for (only for the case-2 reads, see
+    /// [`resend_on_wrong_le`]; a VERIFY is never re-sent).
     pub fn exchange(&mut self, cmd: &[u8]) -> Result<Response, SessionError> {
         let mut resp = self.send(cmd)?;
         if let SwKind::WrongLe(n) = resp.sw.kind() {
-            if cmd.len() == 5 && cmd[1] != 0x20 {
+            if resend_on_wrong_le(cmd) {
                 let mut again = cmd.to_vec();
-                again[4] = (n & 0xFF) as u8;
+                if let Some(le) = again.get_mut(4) {
+                    *le = n.to_be_bytes()[1];
+                }
                 resp = self.send(&again)?;
             }
         }
@@ -96,7 +128,7 @@ impl<T: Transport> Session<T> {
         let mut rounds = 0;
         while let SwKind::MoreData(n) = resp.sw.kind() {
             rounds += 1;
-            if rounds > MAX_RESPONSE_CHAIN || data.len() > MAX_FILE_BYTES {
+            if rounds > MAX_RESPONSE_CHAIN {
                 return Err(TransportError::LimitExceeded {
                     detail: format!(
                         "the card kept answering 61xx after {MAX_RESPONSE_CHAIN} GET RESPONSE rounds"
@@ -224,5 +256,189 @@ impl<T: Transport> Session<T> {
             ));
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A card whose every answer comes from a closure; it records what reached it.
+    struct Scripted<F> {
+        answer: F,
+        seen: Vec<Vec<u8>>,
+    }
+
+    impl<F: FnMut(&[u8]) -> Result<Vec<u8>, TransportError>> Transport for Scripted<F> {
+        fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
+            self.seen.push(command.to_vec());
+            (self.answer)(command)
+        }
+        fn reader_name(&self) -> &str {
+            "scripted"
+        }
+        fn atr(&self) -> &[u8] {
+            &[]
+        }
+    }
+
+    fn session<F: FnMut(&[u8]) -> Result<Vec<u8>, TransportError>>(
+        answer: F,
+    ) -> Session<Scripted<F>> {
+        Session::new(ReadOnly::new(Scripted {
+            answer,
+            seen: Vec::new(),
+        }))
+    }
+
+    fn seen<F: FnMut(&[u8]) -> Result<Vec<u8>, TransportError>>(
+        s: &Session<Scripted<F>>,
+    ) -> &[Vec<u8>] {
+        &s.transport.inner().seen
+    }
+
+    #[test]
+    fn retry_counter_is_never_resent_on_wrong_le() {
+        let mut s = session(|_| Ok(vec![0x6C, 0x04]));
+        let sw = s.retry_counter().unwrap();
+        assert_eq!(sw, StatusWord(0x6C04), "the odd answer is reported raw");
+        assert_eq!(seen(&s), &[vec![0x00, 0x20, 0x00, 0x80]]);
+    }
+
+    #[test]
+    fn retry_counter_is_never_followed_by_get_response() {
+        let mut s = session(|_| Ok(vec![0x61, 0x04]));
+        assert_eq!(s.retry_counter().unwrap(), StatusWord(0x6104));
+        assert_eq!(seen(&s).len(), 1);
+    }
+
+    #[test]
+    fn retry_counter_answered_9000_is_reported_not_retried() {
+        let mut s = session(|_| Ok(vec![0x90, 0x00]));
+        assert_eq!(s.retry_counter().unwrap(), StatusWord::OK);
+        assert_eq!(seen(&s), &[vec![0x00, 0x20, 0x00, 0x80]]);
+    }
+
+    #[test]
+    fn exchange_never_resends_a_verify_on_wrong_le() {
+        // Even a caller passing the status query through `exchange`.
+        let mut s = session(|_| Ok(vec![0x6C, 0x08]));
+        let r = s.exchange(&[0x00, 0x20, 0x00, 0x80]).unwrap();
+        assert_eq!(r.sw, StatusWord(0x6C08));
+        assert_eq!(seen(&s).len(), 1);
+        assert!(!resend_on_wrong_le(&[0x00, 0x20, 0x00, 0x80]));
+        assert!(!resend_on_wrong_le(&[0x00, 0x20, 0x00, 0x80, 0x00]));
+        assert!(!resend_on_wrong_le(&[0x00, 0xA4, 0x02, 0x0C, 0x02]));
+        assert!(resend_on_wrong_le(&[0x00, 0xB0, 0x00, 0x00, 0x00]));
+    }
+
+    #[test]
+    fn wrong_le_on_a_read_is_resent_once_with_the_asked_length() {
+        let mut s = session(|_| Ok(vec![0x6C, 0x03]));
+        let r = s.read_binary(0, 256).unwrap();
+        assert_eq!(
+            r.sw,
+            StatusWord(0x6C03),
+            "a second 6Cxx is reported, not chased"
+        );
+        assert_eq!(
+            seen(&s),
+            &[
+                vec![0x00, 0xB0, 0x00, 0x00, 0x00],
+                vec![0x00, 0xB0, 0x00, 0x00, 0x03]
+            ]
+        );
+    }
+
+    #[test]
+    fn endless_61xx_stops_at_the_chain_limit() {
+        let mut s = session(|_| Ok(vec![0xAA, 0x61, 0x01]));
+        let err = s.get_data(0x0045).unwrap_err();
+        assert!(matches!(err, TransportError::LimitExceeded { .. }), "{err}");
+        assert!(err.to_string().contains("61xx"), "{err}");
+        assert_eq!(seen(&s).len(), 1 + MAX_RESPONSE_CHAIN);
+        assert!(
+            seen(&s)[1..]
+                .iter()
+                .all(|c| c[..4] == [0x00, 0xC0, 0x00, 0x00])
+        );
+    }
+
+    #[test]
+    fn a_huge_claimed_file_length_is_not_read() {
+        // A BER header claiming 16 MiB, then 9000 forever.
+        let mut s = session(|_| {
+            let mut r = vec![0x30, 0x83, 0xFF, 0xFF, 0xFF];
+            r.resize(256, 0xAB);
+            r.extend_from_slice(&[0x90, 0x00]);
+            Ok(r)
+        });
+        let read = s.read_file(Size::Ber).unwrap();
+        assert!(!read.complete);
+        let problem = read.problem.unwrap_or_default();
+        assert!(problem.contains("over the 32768-byte limit"), "{problem}");
+        assert_eq!(seen(&s).len(), 1, "nothing past the first chunk is read");
+        assert!(read.data.len() <= CHUNK);
+    }
+
+    #[test]
+    fn a_card_dribbling_one_byte_at_a_time_stops_at_the_apdu_limit() {
+        // The header claims the largest allowed file, then each read returns one byte.
+        let mut s = session(|cmd| {
+            if cmd[2..4] == [0, 0] {
+                Ok(vec![0x30, 0x82, 0x7F, 0xFB, 0x90, 0x00])
+            } else {
+                Ok(vec![0x00, 0x90, 0x00])
+            }
+        });
+        let err = s.read_file(Size::Ber).unwrap_err();
+        assert!(err.to_string().contains("more than 2000 commands"), "{err}");
+        assert_eq!(seen(&s).len(), MAX_APDUS);
+        assert_eq!(s.apdu_count(), MAX_APDUS);
+    }
+
+    #[test]
+    fn an_oversized_response_is_refused() {
+        let mut s = session(|_| {
+            let mut r = vec![0x11; 70_000];
+            r.extend_from_slice(&[0x90, 0x00]);
+            Ok(r)
+        });
+        let err = s.read_binary(0, 256).unwrap_err();
+        assert!(matches!(err, TransportError::LimitExceeded { .. }), "{err}");
+        assert!(err.to_string().contains("70000 data bytes"), "{err}");
+    }
+
+    #[test]
+    fn empty_response_means_the_card_was_removed() {
+        let mut s = session(|_| Ok(Vec::new()));
+        assert_eq!(s.select_df(&[0xD3, 0x92]), Err(TransportError::CardRemoved));
+    }
+
+    #[test]
+    fn one_byte_response_is_malformed() {
+        let mut s = session(|_| Ok(vec![0x90]));
+        let err = s.select_df(&[0xD3, 0x92]).unwrap_err();
+        assert_eq!(err.code(), "malformed-response");
+        assert!(err.to_string().contains("without a status word"), "{err}");
+    }
+
+    #[test]
+    fn file_read_stops_at_an_error_midway_and_says_where() {
+        let mut s = session(|cmd| {
+            if cmd[2..4] == [0, 0] {
+                let mut r = vec![0x30, 0x82, 0x01, 0x2C];
+                r.resize(256, 0x01);
+                r.extend_from_slice(&[0x90, 0x00]);
+                Ok(r)
+            } else {
+                Ok(vec![0x6F, 0x00])
+            }
+        });
+        let read = s.read_file(Size::Ber).unwrap();
+        assert!(!read.complete);
+        assert_eq!(read.last_sw, StatusWord(0x6F00));
+        let p = read.problem.unwrap_or_default();
+        assert!(p.contains("256 of 304 bytes") && p.contains("6F00"), "{p}");
     }
 }

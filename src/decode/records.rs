@@ -14,12 +14,12 @@ pub struct CertAvailability {
 }
 
 pub fn cert_availability(b: &[u8]) -> Result<CertAvailability, String> {
-    if b.len() < 2 {
+    let [sign, auth, ..] = *b else {
         return Err(format!("{} bytes, expected 3", b.len()));
-    }
+    };
     Ok(CertAvailability {
-        signing_certificate_issued: b[0] == 0x8F,
-        authentication_certificate_issued: b[1] == 0x8F,
+        signing_certificate_issued: sign == 0x8F,
+        authentication_certificate_issued: auth == 0x8F,
         raw: hex::encode_upper(b),
     })
 }
@@ -87,7 +87,7 @@ pub struct CardInfo {
 
 pub fn card_info(b: &[u8]) -> Result<CardInfo, String> {
     let digits = match b {
-        [0x01, 0x1C, rest @ ..] if rest.len() >= 28 => &rest[..28],
+        [0x01, 0x1C, rest @ ..] if rest.len() >= 28 => rest.get(..28).unwrap_or_default(),
         _ => {
             return Err(format!(
                 "expected 01 1C and 28 digits, got {} bytes",
@@ -99,10 +99,11 @@ pub fn card_info(b: &[u8]) -> Result<CardInfo, String> {
         return Err("card record is not all digits".into());
     }
     let s = String::from_utf8_lossy(digits);
+    let part = |r: std::ops::Range<usize>| s.get(r).unwrap_or_default();
     Ok(CardInfo {
-        card_serial: s[..15].to_string(),
-        municipality_code: s[15..20].to_string(),
-        card_expiry: format!("{}-{}-{}", &s[20..24], &s[24..26], &s[26..28]),
+        card_serial: part(0..15).to_string(),
+        municipality_code: part(15..20).to_string(),
+        card_expiry: format!("{}-{}-{}", part(20..24), part(24..26), part(26..28)),
     })
 }
 
@@ -153,18 +154,20 @@ pub fn cv_certificate(b: &[u8]) -> Result<CvCertificate, String> {
     }
     let items = tlv::list(outer.value).map_err(|e| e.to_string())?;
     let body = tlv::find(&items, 0x5F4E).ok_or("no 5F4E body")?;
-    if body.len() < 32 {
+    let (Some(issuer), Some(subject), Some(rest)) =
+        (body.get(..16), body.get(16..32), body.get(32..))
+    else {
         return Err("5F4E body too short".into());
-    }
-    let key = tlv::list(&body[32..]).map_err(|e| e.to_string())?;
+    };
+    let key = tlv::list(rest).map_err(|e| e.to_string())?;
     let key_bits = tlv::find(&key, 0x91).map(|m| {
         let m = m.iter().skip_while(|&&b| b == 0).count();
         m * 8
     });
     let id = |r: &[u8]| ascii_field(r).trim_end_matches(['.', ' ']).to_string();
     Ok(CvCertificate {
-        issuer_key_id: id(&body[..16]),
-        subject_key_id: id(&body[16..32]),
+        issuer_key_id: id(issuer),
+        subject_key_id: id(subject),
         key_bits,
     })
 }

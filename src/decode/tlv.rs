@@ -13,6 +13,12 @@ pub enum TlvError {
     LengthTooLong(usize),
     #[error("tag at byte {0} is longer than 3 bytes")]
     TagTooLong(usize),
+    #[error("TLV {tag:X} claims {claimed} value bytes but only {available} follow")]
+    Overrun {
+        tag: u32,
+        claimed: usize,
+        available: usize,
+    },
 }
 
 /// A BER header: tag bytes, header length, content length.
@@ -87,15 +93,16 @@ pub fn one(bytes: &[u8]) -> Result<(Tlv<'_>, &[u8]), TlvError> {
     let h = header(bytes)?;
     let end = h.total();
     if bytes.len() < end {
-        return Err(TlvError::Truncated(bytes.len()));
-    }
-    Ok((
-        Tlv {
+        return Err(TlvError::Overrun {
             tag: h.tag,
-            value: &bytes[h.header_len..end],
-        },
-        &bytes[end..],
-    ))
+            claimed: h.len,
+            available: bytes.len() - h.header_len,
+        });
+    }
+    let (Some(value), Some(rest)) = (bytes.get(h.header_len..end), bytes.get(end..)) else {
+        return Err(TlvError::Truncated(bytes.len()));
+    };
+    Ok((Tlv { tag: h.tag, value }, rest))
 }
 
 /// The TLVs laid one after another in `bytes` (a constructed value's content).
@@ -169,6 +176,13 @@ mod tests {
         let items = list(&bytes).unwrap();
         assert_eq!(items.len(), 2);
         assert_eq!(find(&items, 0xDF34), Some(&b"12"[..]));
-        assert!(list(&[0xDF, 0x31, 0x05, 0x00]).is_err());
+        assert_eq!(
+            list(&[0xDF, 0x31, 0x05, 0x00]),
+            Err(TlvError::Overrun {
+                tag: 0xDF31,
+                claimed: 5,
+                available: 1
+            })
+        );
     }
 }

@@ -86,7 +86,9 @@ fn readable(f: &FileReport) -> String {
     let sw = f.sw.as_deref().unwrap_or("");
     match (f.present, f.readable_without_secret) {
         (None, _) => "not probed (key)".into(),
-        (Some(false), _) => format!("absent ({sw})"),
+        // Only 6A82 says the file is not there; any other answer to SELECT is shown as it is.
+        (Some(false), _) if sw == "6A82" => format!("absent ({sw})"),
+        (Some(false), _) => format!("SELECT: {sw}"),
         (Some(true), Some(true)) => match f.size {
             Some(n) => format!("YES, {n} bytes"),
             None => format!("YES ({sw})"),

@@ -17,6 +17,10 @@
 //! messaging or proprietary class — is refused with [`TransportError::Refused`] before it
 //! reaches the transport. The only way to build a [`crate::card::Session`] is around this type.
 
+// Card answers and fixture bytes are untrusted: no indexing that could panic
+// (docs/safety.md, "Never crash").
+#![deny(clippy::indexing_slicing)]
+
 use super::{Transport, TransportError, spaced_hex};
 
 /// Why a command may not pass, or `None` when it may.
@@ -106,7 +110,7 @@ impl<T: Transport> Transport for ReadOnly<T> {
         if let Some(reason) = refusal(command) {
             return Err(TransportError::Refused {
                 // Only the header: a refused command may be a VERIFY with a PIN in it.
-                command: spaced_hex(&command[..command.len().min(4)]),
+                command: spaced_hex(command.get(..4).unwrap_or(command)),
                 reason: reason.into(),
             });
         }
@@ -119,6 +123,10 @@ impl<T: Transport> Transport for ReadOnly<T> {
 
     fn atr(&self) -> &[u8] {
         self.inner.atr()
+    }
+
+    fn notes(&self) -> Vec<String> {
+        self.inner.notes()
     }
 }
 

@@ -22,6 +22,11 @@ pub trait Transport {
     fn reader_name(&self) -> &str;
     /// The card's answer to reset.
     fn atr(&self) -> &[u8];
+    /// What the transport did on its own that the report should say (e.g. reconnecting
+    /// after the PC/SC service restarted). Most transports have nothing to say.
+    fn notes(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for Box<T> {
@@ -33,6 +38,9 @@ impl<T: Transport + ?Sized> Transport for Box<T> {
     }
     fn atr(&self) -> &[u8] {
         (**self).atr()
+    }
+    fn notes(&self) -> Vec<String> {
+        (**self).notes()
     }
 }
 

@@ -2,8 +2,16 @@
 //!
 //! Every `pcsc::Error` becomes a [`TransportError`] here, so nothing above this file knows
 //! PC/SC exists (../shared/docs/pcsc-virtual-reader.md lists what the crate returns when).
+//!
+//! When the PC/SC service stops during an audit (a restart, an update), [`PcscCard`]
+//! re-establishes the context **once**: it waits a few seconds for the service and the card,
+//! reconnects, checks the ATR is the same, restores the selection (the last SELECT of an
+//! application and of an EF that answered 9000) and re-sends the interrupted command —
+//! never a VERIFY (a retry-counter query is never re-sent) and never a GET RESPONSE (the
+//! card lost what it held). Anything else, or a second stop, is reported.
 
 use std::ffi::CString;
+use std::time::{Duration, Instant};
 
 use pcsc::{Context, Disposition, Protocols, Scope, ShareMode};
 
@@ -27,6 +35,9 @@ fn map_err(e: pcsc::Error) -> TransportError {
         other => TransportError::Pcsc(other.to_string()),
     }
 }
+
+/// How long a recovery waits for the PC/SC service, then for the card, to come back.
+pub const RECOVERY_WAIT: Duration = Duration::from_secs(5);
 
 /// A PC/SC context: lists readers and connects to cards.
 pub struct Pcsc {
@@ -91,6 +102,11 @@ impl Pcsc {
             card: Some(card),
             reader: reader.into(),
             atr,
+            selected_df: None,
+            selected_ef: None,
+            recovered: false,
+            notes: Vec::new(),
+            sent: 0,
         })
     }
 }
@@ -100,21 +116,200 @@ pub struct PcscCard {
     card: Option<pcsc::Card>,
     reader: String,
     atr: Vec<u8>,
+    /// The last SELECT of an application that answered 9000, to restore after a reconnect.
+    selected_df: Option<Vec<u8>>,
+    /// The last SELECT of an EF that answered 9000 since then.
+    selected_ef: Option<Vec<u8>>,
+    /// Whether the one recovery from a service stop was used.
+    recovered: bool,
+    notes: Vec<String>,
+    /// Commands sent, to say where a recovery happened.
+    sent: usize,
+}
+
+/// One command to a card handle, with the empty-response rule applied.
+fn transmit_on(card: &pcsc::Card, command: &[u8]) -> Result<Vec<u8>, pcsc::Error> {
+    let mut buf = vec![0u8; pcsc::MAX_BUFFER_SIZE_EXTENDED];
+    // InsufficientBuffer would arrive after the card already ran the command; the
+    // extended buffer makes it impossible for short APDUs.
+    card.transmit(command, &mut buf).map(<[u8]>::to_vec)
+}
+
+/// The connection to the service broke under a connected card: pcsc-lite answers a command
+/// outstanding when pcscd stops with CommError, and every later one with NoService;
+/// ServiceStopped and InvalidHandle mean the same.
+fn service_gone(e: pcsc::Error) -> bool {
+    matches!(
+        e,
+        pcsc::Error::CommError
+            | pcsc::Error::NoService
+            | pcsc::Error::ServiceStopped
+            | pcsc::Error::InvalidHandle
+    )
+}
+
+fn ok_sw(resp: &[u8]) -> bool {
+    resp.ends_with(&[0x90, 0x00])
+}
+
+impl PcscCard {
+    /// Keeps the selection the card has, from the SELECTs that succeeded.
+    fn track(&mut self, command: &[u8], resp: &[u8]) {
+        if !ok_sw(resp) {
+            return;
+        }
+        match command {
+            [0x00, 0xA4, 0x04, ..] => {
+                self.selected_df = Some(command.to_vec());
+                self.selected_ef = None;
+            }
+            [0x00, 0xA4, 0x02, ..] => self.selected_ef = Some(command.to_vec()),
+            _ => {}
+        }
+    }
+
+    /// Re-establishes the context, reconnects to the same card in the same reader and
+    /// restores the selection. The error is what to report, and what failed.
+    fn recover(&mut self) -> Result<(), (TransportError, String)> {
+        let stopped = |why: String| (TransportError::ServiceStopped, why);
+        let removed = |why: String| (TransportError::CardRemoved, why);
+        // Drop the dead handle without touching the card.
+        if let Some(old) = self.card.take() {
+            let _ = old.disconnect(Disposition::LeaveCard);
+        }
+        let start = Instant::now();
+        let ctx = loop {
+            match Context::establish(Scope::User) {
+                Ok(ctx) => break ctx,
+                Err(e) if start.elapsed() >= RECOVERY_WAIT => {
+                    return Err(stopped(format!(
+                        "the service did not come back within {} s ({e})",
+                        RECOVERY_WAIT.as_secs()
+                    )));
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(50)),
+            }
+        };
+        let gone = |e: Option<pcsc::Error>| {
+            let why = match e {
+                Some(e) => format!("the card did not come back in \"{}\" ({e})", self.reader),
+                None => format!("the card did not come back in \"{}\"", self.reader),
+            };
+            removed(why)
+        };
+        let cname = CString::new(self.reader.as_str()).map_err(|e| removed(e.to_string()))?;
+        let mut states = vec![pcsc::ReaderState::new(cname.clone(), pcsc::State::UNAWARE)];
+        loop {
+            let left = RECOVERY_WAIT.saturating_sub(start.elapsed());
+            match ctx.get_status_change(left, &mut states) {
+                Ok(()) => {}
+                // The reader may not be listed yet right after a restart.
+                Err(pcsc::Error::UnknownReader) if !left.is_zero() => {
+                    std::thread::sleep(Duration::from_millis(50));
+                    continue;
+                }
+                Err(e) => return Err(gone(Some(e))),
+            }
+            let ev = states
+                .first()
+                .map_or(pcsc::State::UNAWARE, |s| s.event_state());
+            if ev.contains(pcsc::State::PRESENT) && !ev.contains(pcsc::State::MUTE) {
+                break;
+            }
+            if left.is_zero() {
+                return Err(gone(None));
+            }
+            for s in &mut states {
+                s.sync_current_state();
+            }
+        }
+        let card = ctx
+            .connect(&cname, ShareMode::Shared, Protocols::ANY)
+            .map_err(|e| removed(format!("reconnecting failed ({e})")))?;
+        let atr = card
+            .status2_owned()
+            .map_err(|e| removed(format!("reconnecting failed ({e})")))?
+            .atr()
+            .to_vec();
+        if atr != self.atr {
+            return Err(removed("the card in the reader has another ATR".into()));
+        }
+        for cmd in [self.selected_df.clone(), self.selected_ef.clone()]
+            .into_iter()
+            .flatten()
+        {
+            let resp = transmit_on(&card, &cmd)
+                .map_err(|e| (map_err(e), format!("re-selecting failed ({e})")))?;
+            if !ok_sw(&resp) {
+                let sw = resp.get(resp.len().saturating_sub(2)..).unwrap_or_default();
+                return Err((
+                    TransportError::CardReset,
+                    format!("re-selecting failed ({})", super::spaced_hex(sw)),
+                ));
+            }
+        }
+        self.card = Some(card);
+        Ok(())
+    }
 }
 
 impl Transport for PcscCard {
     fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
         let card = self.card.as_ref().ok_or(TransportError::CardRemoved)?;
-        let mut buf = vec![0u8; pcsc::MAX_BUFFER_SIZE_EXTENDED];
-        // InsufficientBuffer would arrive after the card already ran the command; the
-        // extended buffer makes it impossible for short APDUs, and nothing here re-sends.
-        let resp = card.transmit(command, &mut buf).map_err(map_err)?;
+        self.sent += 1;
+        let resp = match transmit_on(card, command) {
+            Ok(resp) => resp,
+            Err(e) if service_gone(e) => {
+                // Connected a moment ago: the service stopped (or its connection broke).
+                if self.recovered {
+                    return Err(TransportError::ServiceStopped);
+                }
+                self.recovered = true;
+                if let Err((err, why)) = self.recover() {
+                    self.notes.push(format!(
+                        "The connection to the PC/SC service broke at command {} ({e}); reconnecting once failed: {why}.",
+                        self.sent
+                    ));
+                    return Err(err);
+                }
+                // The card may or may not have run the interrupted command. A retry-counter
+                // query is never sent twice; a GET RESPONSE has nothing left to fetch.
+                if matches!(command, [_, 0x20 | 0xC0, ..]) {
+                    self.notes.push(format!(
+                        "The connection to the PC/SC service broke at command {} ({e}); the card was reconnected, but that \
+                         command is not sent twice ({}), so the audit stops here.",
+                        self.sent,
+                        super::spaced_hex(command.get(..4).unwrap_or(command))
+                    ));
+                    return Err(TransportError::ServiceStopped);
+                }
+                self.notes.push(format!(
+                    "The connection to the PC/SC service broke at command {} ({e}): myna-audit re-established it once, \
+                     reconnected to the same card (same ATR), restored its selection and sent that command again.",
+                    self.sent
+                ));
+                let card = self.card.as_ref().ok_or(TransportError::ServiceStopped)?;
+                transmit_on(card, command).map_err(|e| {
+                    if service_gone(e) {
+                        TransportError::ServiceStopped
+                    } else {
+                        map_err(e)
+                    }
+                })?
+            }
+            Err(e) => return Err(map_err(e)),
+        };
         if resp.is_empty() {
             // pcsc-lite hands back an empty response when the card vanished while the
             // command was outstanding (pcsc-virtual-reader.md).
             return Err(TransportError::CardRemoved);
         }
-        Ok(resp.to_vec())
+        self.track(command, &resp);
+        Ok(resp)
+    }
+
+    fn notes(&self) -> Vec<String> {
+        self.notes.clone()
     }
 
     fn reader_name(&self) -> &str {

@@ -79,6 +79,10 @@ impl<T: Transport> Transport for Recorder<T> {
     fn atr(&self) -> &[u8] {
         self.inner.atr()
     }
+
+    fn notes(&self) -> Vec<String> {
+        self.inner.notes()
+    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,10 @@
 //! any command from that knowledge, in any order and any READ BINARY chunk size.
 //! The same model serves `audit --replay` and `emulate`.
 
+// Card answers and fixture bytes are untrusted: no indexing that could panic
+// (docs/safety.md, "Never crash").
+#![deny(clippy::indexing_slicing)]
+
 use std::collections::HashMap;
 
 use super::{Transport, TransportError, spaced_hex};
@@ -37,7 +41,7 @@ impl FileModel {
         if self.bytes.len() < need {
             self.bytes.resize(need, None);
         }
-        for (slot, b) in self.bytes[offset..need].iter_mut().zip(data) {
+        for (slot, b) in self.bytes.iter_mut().skip(offset).zip(data) {
             *slot = Some(*b);
         }
     }
@@ -94,7 +98,10 @@ impl CardModel {
         let Some((data, sw)) = split(resp) else {
             return;
         };
-        let (cla, ins, p1, p2) = (cmd[0], cmd[1], cmd[2], cmd[3]);
+        // The parser guarantees a 4-byte header; a fixture built in memory might not.
+        let [cla, ins, p1, p2, ..] = *cmd else {
+            return;
+        };
         match (cla, ins) {
             (0x00, 0xA4) if p1 == 0x04 => {
                 let aid = select_data(cmd).to_vec();
@@ -208,7 +215,9 @@ impl CardModel {
                 }
                 Ok(resp.clone())
             }
-            (0x00, 0xB0) if p1 & 0x80 == 0 && sel.ef.is_some() => self.read_binary(sel, cmd),
+            (0x00, 0xB0) if p1 & 0x80 == 0 && sel.ef.is_some() => {
+                self.read_binary(sel, [p1, p2], cmd.get(4).copied())
+            }
             (0x00, 0xB2) => self
                 .records
                 .get(&(sel.df.clone(), sel.ef, [p1, p2]))
@@ -252,12 +261,17 @@ impl CardModel {
         }
     }
 
-    fn read_binary(&self, sel: &Selection, cmd: &[u8]) -> Result<Vec<u8>, Unanswerable> {
+    fn read_binary(
+        &self,
+        sel: &Selection,
+        p1p2: [u8; 2],
+        le: Option<u8>,
+    ) -> Result<Vec<u8>, Unanswerable> {
         let (df, ef) = (sel.df.clone(), sel.ef.unwrap_or_default());
-        let offset = usize::from(u16::from_be_bytes([cmd[2], cmd[3]]));
-        let le = match cmd.get(4) {
+        let offset = usize::from(u16::from_be_bytes(p1p2));
+        let le = match le {
             Some(0) | None => 256,
-            Some(n) => usize::from(*n),
+            Some(n) => usize::from(n),
         };
         let not_recorded = || {
             unanswerable(
@@ -322,7 +336,7 @@ fn select_data(cmd: &[u8]) -> &[u8] {
     match cmd.get(4) {
         Some(&lc) => {
             let end = (5 + usize::from(lc)).min(cmd.len());
-            &cmd[5..end]
+            cmd.get(5..end).unwrap_or_default()
         }
         None => &[],
     }
@@ -330,7 +344,11 @@ fn select_data(cmd: &[u8]) -> &[u8] {
 
 fn split(resp: &[u8]) -> Option<(&[u8], StatusWord)> {
     let n = resp.len().checked_sub(2)?;
-    Some((&resp[..n], StatusWord::new(resp[n], resp[n + 1])))
+    let (data, sw) = resp.split_at(n);
+    let [sw1, sw2] = *sw else {
+        return None;
+    };
+    Some((data, StatusWord::new(sw1, sw2)))
 }
 
 /// A fixture played back as a transport for `audit --replay`.
@@ -506,5 +524,20 @@ mod tests {
         );
         tx(&mut r, "00 A4 04 0C 07 A0 00 00 01 51 00 00");
         assert_eq!(tx(&mut r, "00 CA 00 F0 00"), b"99999\x90\x00".to_vec());
+    }
+
+    #[test]
+    fn a_fixture_built_in_memory_with_short_commands_does_not_panic() {
+        let mut f = fixture("");
+        for command in [vec![], vec![0x00], vec![0x00, 0xB0, 0x00]] {
+            f.exchanges.push(crate::fixture::Exchange {
+                command,
+                response: vec![0x90, 0x00],
+                line: 0,
+                comment: None,
+            });
+        }
+        let mut r = Replayer::new(&f, "t");
+        assert!(r.transmit(&[0x00]).is_err());
     }
 }

@@ -3,6 +3,10 @@
 //! card's identifiers (the ones `record` redacts, [`crate::privacy::identifiers`]) are
 //! masked as `**` unless `--show-identifiers`.
 
+// Card answers and fixture bytes are untrusted: no indexing that could panic
+// (docs/safety.md, "Never crash").
+#![deny(clippy::indexing_slicing)]
+
 use std::io::Write;
 use std::time::Instant;
 
@@ -15,8 +19,8 @@ use crate::sw::Response;
 pub fn command_line(command: &[u8]) -> String {
     if carries_secret(command) {
         // Header and Lc only: the data is a PIN (openpgp-card's "hidden due to secret data").
-        let keep = command.len().min(5);
-        format!("{} ** (secret data hidden)", spaced_hex(&command[..keep]))
+        let head = command.get(..5).unwrap_or(command);
+        format!("{} ** (secret data hidden)", spaced_hex(head))
     } else {
         spaced_hex(command)
     }
@@ -161,6 +165,10 @@ impl<T: Transport, W: Write> Transport for Trace<T, W> {
 
     fn atr(&self) -> &[u8] {
         self.inner.atr()
+    }
+
+    fn notes(&self) -> Vec<String> {
+        self.inner.notes()
     }
 }
 

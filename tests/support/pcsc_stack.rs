@@ -18,6 +18,8 @@ use pcsc::{Context, ReaderState, Scope, State};
 
 /// The reader pcscd's vpcd driver shows for its first slot (port 35963).
 pub const READER: &str = "Virtual PCD 00 00";
+/// The second slot (port 35964: `emulate --vpcd 127.0.0.1:35964`).
+pub const READER_2: &str = "Virtual PCD 00 01";
 /// The daemon's socket: fixed at build time in pcsc-lite 1.9.9.
 const PCSCD_SOCKET: &str = "/run/pcscd/pcscd.comm";
 const VPCD_CONF: &str = "/etc/reader.conf.d/vpcd";
@@ -411,10 +413,15 @@ fn start_pcscd(log: &Path, conf_dir: Option<&Path>) -> Proc {
 /// Waits through PC/SC (SCardGetStatusChange) until the reader has a card (`present`) or
 /// is empty.
 pub fn wait_card(present: bool, timeout: Duration) -> Result<Duration, String> {
+    wait_reader(READER, present, timeout)
+}
+
+/// [`wait_card`] for any reader (e.g. [`READER_2`]).
+pub fn wait_reader(reader: &str, present: bool, timeout: Duration) -> Result<Duration, String> {
     let start = Instant::now();
     let ctx = Context::establish(Scope::User).map_err(|e| format!("PC/SC: {e}"))?;
     let mut states = vec![ReaderState::new(
-        std::ffi::CString::new(READER).expect("reader name"),
+        std::ffi::CString::new(reader).expect("reader name"),
         State::UNAWARE,
     )];
     loop {
