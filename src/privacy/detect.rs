@@ -109,7 +109,8 @@ const J2K: &[u8] = &[0xFF, 0x4F, 0xFF, 0x51];
 /// DER of OID 1.2.392.200149.8.5.5 (the prefix of the holder attributes .1 to .6).
 pub const HOLDER_OID_PREFIX: &[u8] = &[0x2A, 0x83, 0x08, 0x8C, 0x9B, 0x55, 0x08, 0x05, 0x05];
 
-fn find_all(hay: &[u8], needle: &[u8]) -> Vec<usize> {
+/// Every offset where `needle` starts in `hay`.
+pub fn find_all(hay: &[u8], needle: &[u8]) -> Vec<usize> {
     if needle.is_empty() || hay.len() < needle.len() {
         return Vec::new();
     }

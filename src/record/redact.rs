@@ -308,15 +308,6 @@ impl Replacer {
     }
 }
 
-fn find_all(hay: &[u8], needle: &[u8]) -> Vec<usize> {
-    if needle.is_empty() || hay.len() < needle.len() {
-        return Vec::new();
-    }
-    (0..=hay.len() - needle.len())
-        .filter(|&i| &hay[i..i + needle.len()] == needle)
-        .collect()
-}
-
 /// Redacts a recording. Fails when a PIN passed, when a file with identifiers does not
 /// have its expected structure, or when something personal has no rule.
 pub fn redact(exchanges: &[Exchange], withheld_secrets: usize) -> Result<Redacted, RedactError> {
@@ -392,7 +383,7 @@ pub fn redact(exchanges: &[Exchange], withheld_secrets: usize) -> Result<Redacte
         let e = edits.entry(obj.clone()).or_default();
         for (off, run) in img.runs() {
             for (real, new) in &sweep {
-                for at in find_all(&run, real) {
+                for at in detect::find_all(&run, real) {
                     for (k, b) in new.iter().enumerate() {
                         e.insert(off + at + k, *b);
                     }
@@ -416,7 +407,7 @@ pub fn redact(exchanges: &[Exchange], withheld_secrets: usize) -> Result<Redacte
             }
             None => {
                 for (real, new) in &sweep {
-                    for at in find_all(&ex.response[..n], real) {
+                    for at in detect::find_all(&ex.response[..n], real) {
                         ex.response[at..at + new.len()].copy_from_slice(new);
                     }
                 }
@@ -429,7 +420,9 @@ pub fn redact(exchanges: &[Exchange], withheld_secrets: usize) -> Result<Redacte
         // A value with nothing to vary (only punctuation) identifies nothing.
         if real.len() >= SWEEP_MIN
             && new != real
-            && out.iter().any(|e| !find_all(&e.response, real).is_empty())
+            && out
+                .iter()
+                .any(|e| !detect::find_all(&e.response, real).is_empty())
         {
             return Err(RedactError::Leftover(kind.key()));
         }

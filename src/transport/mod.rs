@@ -29,6 +29,25 @@ pub trait Transport {
     }
 }
 
+/// The [`Transport`] methods a decorator (guard, trace, recorder) forwards unchanged to the
+/// transport in its field `$inner`.
+macro_rules! forward_card_info {
+    ($inner:ident) => {
+        fn reader_name(&self) -> &str {
+            self.$inner.reader_name()
+        }
+
+        fn atr(&self) -> &[u8] {
+            self.$inner.atr()
+        }
+
+        fn notes(&self) -> Vec<String> {
+            self.$inner.notes()
+        }
+    };
+}
+pub(crate) use forward_card_info;
+
 impl<T: Transport + ?Sized> Transport for Box<T> {
     fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
         (**self).transmit(command)

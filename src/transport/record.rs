@@ -72,17 +72,7 @@ impl<T: Transport> Transport for Recorder<T> {
         result
     }
 
-    fn reader_name(&self) -> &str {
-        self.inner.reader_name()
-    }
-
-    fn atr(&self) -> &[u8] {
-        self.inner.atr()
-    }
-
-    fn notes(&self) -> Vec<String> {
-        self.inner.notes()
-    }
+    super::forward_card_info!(inner);
 }
 
 #[cfg(test)]
