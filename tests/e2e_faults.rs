@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use myna_audit::report::Report;
 use pcsc::{Context, Disposition, Protocols, Scope, ShareMode};
 
-use pcsc_stack::{Proc, READER, READER_2, Run, Stack, cli, run, wait_reader};
+use pcsc_stack::{Proc, READER, READER_2, Run, Stack, cli, run, wait_reader, wait_run};
 
 const AS_OF: &str = "2026-06-01";
 const TYPICAL: &str = "fixtures/typical.fixture";
@@ -35,13 +35,7 @@ fn spawn_audit(extra: &[&str]) -> Child {
 }
 
 fn finish(child: Child, start: Instant) -> Run {
-    let out = child.wait_with_output().unwrap();
-    let run = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-        took: start.elapsed(),
-    };
+    let run = wait_run(child, start);
     run.assert_no_panic();
     run
 }

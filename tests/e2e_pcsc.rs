@@ -22,7 +22,7 @@ use myna_audit::transport::{ReadOnly, Transport, TransportError};
 use nix::sys::signal::Signal;
 use serde_json::Value;
 
-use pcsc_stack::{READER, Run, Stack, cli, run, shipped_fixtures, tool, wait_card};
+use pcsc_stack::{READER, Run, Stack, cli, run, shipped_fixtures, tool, wait_card, wait_run};
 
 const AS_OF: &str = "2026-06-01";
 const SELECT_JPKI: [u8; 15] = [
@@ -278,13 +278,7 @@ fn audit_interrupted_by(sig: Signal, test: &str) -> (Run, pcsc_stack::Proc) {
     em.signal(sig);
     em.wait_exit(Duration::from_secs(5))
         .expect("emulator ended on the signal");
-    let out = child.wait_with_output().unwrap();
-    let run = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-        took: start.elapsed(),
-    };
+    let run = wait_run(child, start);
     drop(stack);
     (run, em)
 }

@@ -58,19 +58,8 @@ fn a_redacted_recording_replays_to_the_same_report() {
     assert_eq!(again.reader, "Synthetic Contactless Reader 00 00");
     let replayed = audit_fixture(&again, "recorded.fixture", false);
     assert!(replayed.complete, "{:?}", replayed.error);
-    let diffs = json_diffs(&original, &replayed);
-    for d in &diffs {
-        assert!(
-            ALLOWED_DIFFERENCES.iter().any(|a| d.starts_with(a)),
-            "unexpected difference at {d}\nall: {diffs:#?}"
-        );
-        // A replaced identifier keeps its length and shape (masked: all but the last 4).
-        if let (Some(x), Some(y)) = (string_at(&original, d), string_at(&replayed, d)) {
-            if !d.starts_with("/source") {
-                assert_eq!(x.chars().count(), y.chars().count(), "{d}: {x} / {y}");
-            }
-        }
-    }
+    // A replaced identifier keeps its length and shape (masked: all but the last 4).
+    let diffs = redaction_diffs(&original, &replayed, &["/source"]);
     assert!(diffs.len() >= 9, "identifiers were replaced: {diffs:#?}");
     // The redaction is visible where it matters: the chain is not checkable, and said so.
     let auth = auth_cert(&replayed);

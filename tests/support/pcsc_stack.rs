@@ -214,6 +214,12 @@ pub fn cli(args: &[&str]) -> Command {
     c
 }
 
+/// Waits for a spawned CLI (stdout and stderr piped) and collects its run.
+pub fn wait_run(child: std::process::Child, start: Instant) -> Run {
+    let out = child.wait_with_output().expect("wait for myna-audit");
+    Run::from(out, start.elapsed())
+}
+
 pub fn run(mut cmd: Command) -> Run {
     let start = Instant::now();
     let out = cmd.output().expect("run myna-audit");

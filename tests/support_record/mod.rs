@@ -166,6 +166,25 @@ pub fn json_diffs(a: &Report, b: &Report) -> Vec<String> {
 }
 
 /// The string at a JSON pointer of a report, if it is one.
+/// The paths where `replayed` differs from `original`, after checking that each is one a
+/// redaction may change and that a replaced string keeps its length (masked identifiers
+/// show all but the last 4 characters). Paths under `skip` (e.g. `/source`) may change length.
+pub fn redaction_diffs(original: &Report, replayed: &Report, skip: &[&str]) -> Vec<String> {
+    let diffs = json_diffs(original, replayed);
+    for d in &diffs {
+        assert!(
+            ALLOWED_DIFFERENCES.iter().any(|a| d.starts_with(a)),
+            "unexpected difference at {d}\nall: {diffs:#?}"
+        );
+        if let (Some(x), Some(y)) = (string_at(original, d), string_at(replayed, d)) {
+            if !skip.iter().any(|s| d.starts_with(s)) {
+                assert_eq!(x.chars().count(), y.chars().count(), "{d}: {x} / {y}");
+            }
+        }
+    }
+    diffs
+}
+
 pub fn string_at(r: &Report, pointer: &str) -> Option<String> {
     serde_json::to_value(r)
         .unwrap()
