@@ -413,7 +413,7 @@ pub(crate) fn open_source(reader: Option<&str>, replay: Option<&Path>) -> Result
         Some(path) => {
             let fixture = Fixture::load(path)?;
             let source = Source {
-                kind: "replay".into(),
+                kind: report::SourceKind::Replay,
                 fixture: Some(fixture_name(path)),
                 fixture_kind: Some(fixture.kind.as_str().into()),
             };
@@ -434,7 +434,7 @@ pub(crate) fn open_source(reader: Option<&str>, replay: Option<&Path>) -> Result
             let pcsc = Pcsc::establish()?;
             let card = choose_reader(&pcsc, reader)?;
             let source = Source {
-                kind: "pcsc".into(),
+                kind: report::SourceKind::Pcsc,
                 fixture: None,
                 fixture_kind: None,
             };

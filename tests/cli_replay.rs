@@ -74,7 +74,10 @@ fn typical_card() {
     // The signing certificate is behind the signing password.
     let sign = jpki.files.iter().find(|f| f.ef == "0001").expect("EF 0001");
     assert_eq!(
-        (sign.readable_without_secret, sign.sw.as_deref()),
+        (
+            sign.readable_without_secret,
+            sign.sw.map(|sw| sw.to_string()).as_deref()
+        ),
         (Some(false), Some("6982"))
     );
     assert!(r.exposure.pin_only.iter().any(|e| e.item == "EF 0001"));
@@ -127,7 +130,11 @@ fn card_with_blocked_and_low_pins() {
     let jpki = &r.applications[0];
     let auth_pin = jpki.pins.iter().find(|p| p.ef == "0018").expect("0018");
     assert_eq!(
-        (auth_pin.status, auth_pin.blocked, auth_pin.sw.as_str()),
+        (
+            auth_pin.status,
+            auth_pin.blocked,
+            auth_pin.sw.to_string().as_str()
+        ),
         (PinStatus::Blocked, true, "6984")
     );
     let sign_pw = jpki.pins.iter().find(|p| p.ef == "001B").expect("001B");
@@ -141,7 +148,11 @@ fn card_with_blocked_and_low_pins() {
         "{codes:?}"
     );
     // Text AP 0012 is blocked at issue on every card: never a finding.
-    assert!(!r.findings.iter().any(|f| f.ef.as_deref() == Some("0012")));
+    assert!(
+        !r.findings
+            .iter()
+            .any(|f| f.ef.is_some_and(|ef| ef == "0012"))
+    );
 }
 
 #[test]

@@ -122,8 +122,10 @@ fn a_service_stopping_for_good_mid_audit_is_reported_with_a_partial_report() {
     assert_eq!(jpki.pins.len(), 2);
     assert!(jpki.pins.iter().all(|p| p.tries_remaining.is_some()));
     assert_eq!(
-        jpki.files.first().map(|f| (f.ef.as_str(), f.sw.as_deref())),
-        Some(("0001", Some("6982")))
+        jpki.files
+            .first()
+            .map(|f| (f.ef.to_string(), f.sw.map(|sw| sw.to_string()))),
+        Some(("0001".to_string(), Some("6982".to_string())))
     );
     assert!(
         r.notes

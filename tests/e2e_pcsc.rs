@@ -92,7 +92,7 @@ fn audit_through_pcsc_equals_replay_for_every_shipped_fixture() {
             "{what}: the report through PC/SC differs from the replay report"
         );
         let report: Report = serde_json::from_str(&live.stdout).unwrap();
-        assert_eq!(report.source.kind, "pcsc");
+        assert_eq!(report.source.kind, myna_audit::report::SourceKind::Pcsc);
         assert_eq!(report.reader.name, READER);
         if fixture.file_stem().unwrap() == "not-my-number" {
             assert_eq!(live.code, 2, "not-my-number must fail with exit 2");
@@ -305,8 +305,8 @@ fn assert_card_removed_with_partial_report(run: &Run) {
     assert_eq!(jpki.pins.len(), 2);
     assert!(jpki.pins.iter().all(|p| p.tries_remaining.is_some()));
     assert_eq!(
-        jpki.files.first().and_then(|f| f.sw.as_deref()),
-        Some("6982")
+        jpki.files.first().and_then(|f| f.sw),
+        Some(myna_audit::report::StatusWord(0x6982))
     );
     assert!(r.apdu_count >= 10, "apdu_count {}", r.apdu_count);
 }

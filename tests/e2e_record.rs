@@ -52,7 +52,7 @@ fn record_through_pcsc_redacts_replays_and_checks_clean() {
 
     // The report `record` prints is the audit of the card, identifiers masked.
     let live: Report = serde_json::from_str(&rec.stdout).unwrap();
-    assert_eq!(live.source.kind, "pcsc");
+    assert_eq!(live.source.kind, myna_audit::report::SourceKind::Pcsc);
     assert_eq!(live.reader.name, READER);
     assert!(live.identifiers_masked);
 

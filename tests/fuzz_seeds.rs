@@ -60,7 +60,7 @@ fn audit_seeds_still_drive_whole_audits() {
             as_of: time::macros::date!(2026 - 06 - 01),
             show_identifiers: false,
             source: Source {
-                kind: "seed".into(),
+                kind: myna_audit::report::SourceKind::Replay,
                 fixture: None,
                 fixture_kind: None,
             },

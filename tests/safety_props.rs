@@ -285,7 +285,7 @@ fn run_one(seed: u64, bases: &[Fixture]) -> Result<Outcome, String> {
         show_identifiers: rng.chance(500),
         redacted_certificates: Vec::new(),
         source: Source {
-            kind: "generated".into(),
+            kind: report::SourceKind::Replay,
             fixture: None,
             fixture_kind: None,
         },

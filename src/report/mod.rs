@@ -8,8 +8,10 @@ pub mod text;
 use serde::{Deserialize, Serialize};
 
 use crate::card::chipmap::{AppId, CertRole, SecretKind};
+pub use crate::card::ids::{Aid, DataTag, Ef};
 use crate::decode::cert::CertSummary;
 use crate::decode::records::{ApBasicInfo, CardInfo, CertAvailability, CvCertificate, TokenInfo};
+pub use crate::sw::StatusWord;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -43,11 +45,20 @@ pub struct Tool {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Source {
-    /// `pcsc` (a reader) or `replay` (a fixture file).
-    pub kind: String,
+    pub kind: SourceKind,
     pub fixture: Option<String>,
     /// The fixture's `kind:` header (synthetic, recorded-redacted, recorded-private).
     pub fixture_kind: Option<String>,
+}
+
+/// Where the card's answers came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// A reader, through PC/SC.
+    Pcsc,
+    /// A fixture file.
+    Replay,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,17 +70,17 @@ pub struct Reader {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MasterFile {
     /// The answer to SELECT of the issuer security domain A0000001510000.
-    pub select_sw: String,
+    pub select_sw: StatusWord,
     pub objects: Vec<MfObjectReport>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MfObjectReport {
-    pub tag: String,
+    pub tag: DataTag,
     pub label_ja: String,
     #[serde(rename = "label")]
     pub label_en: String,
-    pub sw: String,
+    pub sw: StatusWord,
     pub value: Option<String>,
 }
 
@@ -78,9 +89,9 @@ pub struct Application {
     pub id: AppId,
     pub name_ja: String,
     pub name_en: String,
-    pub aid: String,
+    pub aid: Aid,
     pub present: bool,
-    pub select_sw: String,
+    pub select_sw: StatusWord,
     pub note: Option<String>,
     pub pins: Vec<Pin>,
     pub files: Vec<FileReport>,
@@ -108,7 +119,7 @@ pub enum PinStatus {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pin {
-    pub ef: String,
+    pub ef: Ef,
     pub label_ja: String,
     #[serde(rename = "label")]
     pub label_en: String,
@@ -119,7 +130,7 @@ pub struct Pin {
     pub blocked: bool,
     pub status: PinStatus,
     /// The answer to the data-less VERIFY (or to SELECT when the EF is absent).
-    pub sw: String,
+    pub sw: StatusWord,
 }
 
 /// The weakest thing that opens a file, per the chip map.
@@ -140,13 +151,13 @@ pub enum AccessTier {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileReport {
-    pub ef: String,
+    pub ef: Ef,
     pub label_ja: String,
     #[serde(rename = "label")]
     pub label_en: String,
     pub access: AccessTier,
     /// The key EFs that open it (chip map), e.g. `["0011", "0014"]`.
-    pub opened_by: Vec<String>,
+    pub opened_by: Vec<Ef>,
     /// Whether the EF answered SELECT (null when it was not selected: key objects).
     pub present: Option<bool>,
     /// What this card answered: null when not asked (key objects, absent files).
@@ -154,7 +165,7 @@ pub struct FileReport {
     /// Bytes read, when the file was read.
     pub size: Option<usize>,
     /// The status word that decided `readable_without_secret` (or SELECT's, when absent).
-    pub sw: Option<String>,
+    pub sw: Option<StatusWord>,
     pub details: Option<Details>,
     /// A problem met while reading or decoding.
     pub problem: Option<String>,
@@ -199,7 +210,7 @@ pub struct ExposureItem {
     /// The application, or null for master-file GET DATA objects.
     pub app: Option<AppId>,
     /// `EF 000A` or `GET DATA 00F0`.
-    pub item: String,
+    pub item: ExposedItem,
     pub label_ja: String,
     #[serde(rename = "label")]
     pub label_en: String,
@@ -218,10 +229,103 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub severity: Severity,
-    pub code: String,
+    pub code: FindingCode,
     pub message: String,
     pub app: Option<AppId>,
-    pub ef: Option<String>,
+    pub ef: Option<Ef>,
+}
+
+/// The stable identifier of a kind of finding (docs/json.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingCode {
+    PinBlocked,
+    PinLow,
+    ProtectedFileReadable,
+    SigningCertificateNotIssued,
+    CardExpired,
+    CertificateExpired,
+    CertificateExpiring,
+    CertificateChainMismatch,
+}
+
+impl FindingCode {
+    /// The code as JSON carries it (`pin_blocked`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingCode::PinBlocked => "pin_blocked",
+            FindingCode::PinLow => "pin_low",
+            FindingCode::ProtectedFileReadable => "protected_file_readable",
+            FindingCode::SigningCertificateNotIssued => "signing_certificate_not_issued",
+            FindingCode::CardExpired => "card_expired",
+            FindingCode::CertificateExpired => "certificate_expired",
+            FindingCode::CertificateExpiring => "certificate_expiring",
+            FindingCode::CertificateChainMismatch => "certificate_chain_mismatch",
+        }
+    }
+}
+
+impl std::fmt::Display for FindingCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for FindingCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<&str> for ExposedItem {
+    fn eq(&self, other: &&str) -> bool {
+        match self {
+            ExposedItem::Ef(ef) => other.strip_prefix("EF ").is_some_and(|o| *ef == o),
+            ExposedItem::GetData(t) => other.strip_prefix("GET DATA ").is_some_and(|o| *t == o),
+        }
+    }
+}
+
+/// What an exposure row names: an EF of an application, or a master-file GET DATA object.
+/// Serialised as `"EF 000A"` / `"GET DATA 00F0"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExposedItem {
+    Ef(Ef),
+    GetData(DataTag),
+}
+
+impl std::fmt::Display for ExposedItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExposedItem::Ef(ef) => write!(f, "EF {ef}"),
+            ExposedItem::GetData(tag) => write!(f, "GET DATA {tag}"),
+        }
+    }
+}
+
+impl Serialize for ExposedItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for ExposedItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let s = String::deserialize(d)?;
+        if let Some(ef) = s.strip_prefix("EF ") {
+            return ef.parse().map(ExposedItem::Ef).map_err(D::Error::custom);
+        }
+        if let Some(tag) = s.strip_prefix("GET DATA ") {
+            return tag
+                .parse()
+                .map(ExposedItem::GetData)
+                .map_err(D::Error::custom);
+        }
+        Err(D::Error::custom(format!(
+            "'{s}' is neither 'EF xxxx' nor 'GET DATA xxxx'"
+        )))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -231,7 +335,41 @@ pub struct ErrorInfo {
     pub hint: String,
 }
 
-/// `0018` style EF names.
-pub fn ef_name(ef: u16) -> String {
-    format!("{ef:04X}")
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finding_codes_serialise_as_their_str() {
+        use FindingCode::*;
+        for c in [
+            PinBlocked,
+            PinLow,
+            ProtectedFileReadable,
+            SigningCertificateNotIssued,
+            CardExpired,
+            CertificateExpired,
+            CertificateExpiring,
+            CertificateChainMismatch,
+        ] {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
+            let back: FindingCode = serde_json::from_value(c.as_str().into()).unwrap();
+            assert_eq!(back, c);
+        }
+    }
+
+    #[test]
+    fn exposed_items_round_trip_as_text() {
+        for (item, text) in [
+            (ExposedItem::Ef(Ef(0x1B)), "EF 001B"),
+            (ExposedItem::GetData(DataTag(0xF0)), "GET DATA 00F0"),
+        ] {
+            assert_eq!(serde_json::to_value(item).unwrap(), text);
+            assert_eq!(
+                serde_json::from_value::<ExposedItem>(text.into()).unwrap(),
+                item
+            );
+        }
+        assert!(serde_json::from_value::<ExposedItem>("DF 0001".into()).is_err());
+    }
 }

@@ -83,11 +83,11 @@ fn tries(p: &Pin) -> String {
 }
 
 fn readable(f: &FileReport) -> String {
-    let sw = f.sw.as_deref().unwrap_or("");
+    let sw = f.sw.map(|sw| sw.to_string()).unwrap_or_default();
     match (f.present, f.readable_without_secret) {
         (None, _) => "not probed (key)".into(),
         // Only 6A82 says the file is not there; any other answer to SELECT is shown as it is.
-        (Some(false), _) if sw == "6A82" => format!("absent ({sw})"),
+        (Some(false), _) if f.sw == Some(StatusWord(0x6A82)) => format!("absent ({sw})"),
         (Some(false), _) => format!("SELECT: {sw}"),
         (Some(true), Some(true)) => match f.size {
             Some(n) => format!("YES, {n} bytes"),

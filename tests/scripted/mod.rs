@@ -31,7 +31,7 @@ pub fn opts() -> AuditOptions {
         show_identifiers: false,
         redacted_certificates: Vec::new(),
         source: Source {
-            kind: "scripted".into(),
+            kind: myna_audit::report::SourceKind::Replay,
             fixture: None,
             fixture_kind: None,
         },

@@ -20,7 +20,7 @@ pub fn as_of() -> Date {
 
 pub fn source(path: &str) -> Source {
     Source {
-        kind: "replay".into(),
+        kind: myna_audit::report::SourceKind::Replay,
         fixture: Some(path.into()),
         fixture_kind: Some("synthetic".into()),
     }

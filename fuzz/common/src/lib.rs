@@ -148,7 +148,7 @@ pub fn options() -> AuditOptions {
         show_identifiers: false,
         redacted_certificates: Vec::new(),
         source: Source {
-            kind: "fuzz".into(),
+            kind: myna_audit::report::SourceKind::Replay,
             fixture: None,
             fixture_kind: None,
         },

@@ -1,0 +1,153 @@
+//! Findings: what needs the holder's attention, judged from the walked report. Pure.
+
+use super::{AuditOptions, EXPIRY_WARNING_DAYS, Evidence};
+use crate::card::chipmap::{APPLICATIONS, AppSpec};
+use crate::decode::cert;
+use crate::report::{
+    AccessTier, Application, CertificateDetails, Details, FileReport, Finding, FindingCode, Pin,
+    PinStatus, Report, Severity,
+};
+
+pub fn findings(report: &Report, ev: &Evidence, opts: &AuditOptions) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for app in &report.applications {
+        let Some(spec) = APPLICATIONS.iter().find(|s| s.id == app.id) else {
+            continue;
+        };
+        out.extend(app.pins.iter().filter_map(|p| pin_finding(spec, app, p)));
+        for f in &app.files {
+            file_findings(&mut out, spec, app, f);
+        }
+    }
+    if let Some((from, d)) = ev.expiries.iter().find(|(_, d)| *d < opts.as_of) {
+        out.push(Finding {
+            severity: Severity::Critical,
+            code: FindingCode::CardExpired,
+            message: format!(
+                "The card expired on {} ({from}). Apply for a new card at the municipal office.",
+                cert::iso_date(*d)
+            ),
+            app: None,
+            ef: None,
+        });
+    }
+    out
+}
+
+fn pin_finding(spec: &AppSpec, app: &Application, p: &Pin) -> Option<Finding> {
+    let reset = spec.pin(p.ef.0).map_or("", |s| s.reset);
+    let who = format!(
+        "{} {} {} (EF {})",
+        spec.label(),
+        p.label_en,
+        p.label_ja,
+        p.ef
+    );
+    let (severity, code, message) = match p.status {
+        PinStatus::Blocked => (
+            Severity::Critical,
+            FindingCode::PinBlocked,
+            format!("{who} is blocked (SW {}). Reset it at: {reset}.", p.sw),
+        ),
+        PinStatus::Low => {
+            let left = p.tries_remaining.unwrap_or_default();
+            let of = p.max_tries.map(|m| format!(" of {m}")).unwrap_or_default();
+            let next = if left == 1 {
+                "the next wrong entry blocks it"
+            } else {
+                "wrong entries have been made"
+            };
+            (
+                Severity::Warning,
+                FindingCode::PinLow,
+                format!(
+                    "{who} has {left}{of} tries left: {next}. A correct entry resets the count; \
+                     if it becomes blocked, reset it at: {reset}."
+                ),
+            )
+        }
+        _ => return None,
+    };
+    Some(Finding {
+        severity,
+        code,
+        message,
+        app: Some(app.id),
+        ef: Some(p.ef),
+    })
+}
+
+fn file_findings(out: &mut Vec<Finding>, spec: &AppSpec, app: &Application, f: &FileReport) {
+    let mut add = |severity, code, message| {
+        out.push(Finding {
+            severity,
+            code,
+            message,
+            app: Some(app.id),
+            ef: Some(f.ef),
+        })
+    };
+    if f.readable_without_secret == Some(true)
+        && matches!(f.access, AccessTier::Pin | AccessTier::CardSurface)
+    {
+        add(
+            Severity::Warning,
+            FindingCode::ProtectedFileReadable,
+            format!(
+                "{} EF {} {} ({}) should need a secret but answered {} to a read without one.",
+                spec.label(),
+                f.ef,
+                f.label_ja,
+                f.label_en,
+                f.sw.map_or_else(|| "?".to_string(), |sw| sw.to_string())
+            ),
+        );
+    }
+    match &f.details {
+        Some(Details::Certificate(c)) => cert_findings(&mut add, f, c),
+        Some(Details::CertAvailability(av)) if !av.signing_certificate_issued => add(
+            Severity::Notice,
+            FindingCode::SigningCertificateNotIssued,
+            format!(
+                "No signing certificate (署名用電子証明書) is issued on this card (EF 0008 = {}). \
+                 It is not issued to holders under 15; others can apply at the municipal office.",
+                av.raw
+            ),
+        ),
+        _ => {}
+    }
+}
+
+fn cert_findings(
+    add: &mut impl FnMut(Severity, FindingCode, String),
+    f: &FileReport,
+    c: &CertificateDetails,
+) {
+    let what = format!("{} {} (EF {})", f.label_en, f.label_ja, f.ef);
+    if c.expired {
+        add(
+            Severity::Critical,
+            FindingCode::CertificateExpired,
+            format!(
+                "The {what} expired on {} ({} days ago). Renew it at the municipal office.",
+                c.summary.not_after, -c.days_until_expiry
+            ),
+        );
+    } else if c.days_until_expiry <= EXPIRY_WARNING_DAYS {
+        add(
+            Severity::Warning,
+            FindingCode::CertificateExpiring,
+            format!(
+                "The {what} expires on {} (in {} days). Renewal is possible at the municipal office from 3 months before.",
+                c.summary.not_after, c.days_until_expiry
+            ),
+        );
+    }
+    if c.chains_to_card_ca == Some(false) {
+        add(
+            Severity::Warning,
+            FindingCode::CertificateChainMismatch,
+            format!("The {what} is not signed by the CA certificate read from the same card."),
+        );
+    }
+}
