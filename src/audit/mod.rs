@@ -12,6 +12,9 @@ pub mod findings;
 pub mod notes;
 pub mod walk;
 
+#[cfg(test)]
+mod tests;
+
 use std::collections::{HashMap, HashSet};
 
 use time::Date;
