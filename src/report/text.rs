@@ -18,26 +18,37 @@ pub fn clean(s: &str) -> String {
     out
 }
 
+/// Terminal styles, applied only when colour is on (the caller decides: a terminal,
+/// and NO_COLOR/CLICOLOR allow it).
 struct Style {
     color: bool,
 }
 
+const HEAD: anstyle::Style = anstyle::Style::new().bold();
+const CRITICAL: anstyle::Style = anstyle::Style::new()
+    .bold()
+    .fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Red)));
+const WARNING: anstyle::Style =
+    anstyle::Style::new().fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Yellow)));
+const NOTICE: anstyle::Style =
+    anstyle::Style::new().fg_color(Some(anstyle::Color::Ansi(anstyle::AnsiColor::Cyan)));
+
 impl Style {
-    fn paint(&self, code: &str, s: &str) -> String {
+    fn paint(&self, style: anstyle::Style, s: &str) -> String {
         if self.color {
-            format!("\x1b[{code}m{s}\x1b[0m")
+            format!("{style}{s}{style:#}")
         } else {
             s.to_string()
         }
     }
     fn head(&self, s: &str) -> String {
-        self.paint("1", s)
+        self.paint(HEAD, s)
     }
     fn severity(&self, sev: Severity) -> String {
         match sev {
-            Severity::Critical => self.paint("1;31", "[critical]"),
-            Severity::Warning => self.paint("33", "[warning] "),
-            Severity::Notice => self.paint("36", "[notice]  "),
+            Severity::Critical => self.paint(CRITICAL, "[critical]"),
+            Severity::Warning => self.paint(WARNING, "[warning] "),
+            Severity::Notice => self.paint(NOTICE, "[notice]  "),
         }
     }
 }
@@ -200,6 +211,21 @@ fn details(out: &mut String, d: &Details) {
 pub fn render(r: &Report, color: bool) -> String {
     let st = Style { color };
     let mut o = String::new();
+    header(&mut o, r, &st);
+    if let Some(mf) = &r.master_file {
+        master_file(&mut o, mf, &st);
+    }
+    for app in &r.applications {
+        application(&mut o, app, &st);
+    }
+    if r.is_my_number_card {
+        exposure(&mut o, r, &st);
+        findings(&mut o, r, &st);
+    }
+    tail(o, r, &st)
+}
+
+fn header(o: &mut String, r: &Report, st: &Style) {
     let _ = writeln!(
         o,
         "{}",
@@ -234,143 +260,145 @@ pub fn render(r: &Report, color: bool) -> String {
             "\nThis card did not answer as a My Number Card (no JPKI application)."
         );
     }
+}
 
-    if let Some(mf) = &r.master_file {
+fn master_file(o: &mut String, mf: &MasterFile, st: &Style) {
+    let _ = writeln!(
+        o,
+        "\n{}",
+        st.head(&format!(
+            "■ Master file (MF, GET DATA without secret)   SELECT ISD: {}",
+            mf.select_sw
+        ))
+    );
+    for obj in &mf.objects {
+        let v = obj
+            .value
+            .as_deref()
+            .map(clean)
+            .unwrap_or_else(|| format!("({})", obj.sw));
         let _ = writeln!(
             o,
-            "\n{}",
-            st.head(&format!(
-                "■ Master file (MF, GET DATA without secret)   SELECT ISD: {}",
-                mf.select_sw
-            ))
+            "  {}  {:<28} {} / {}",
+            obj.tag, v, obj.label_ja, obj.label_en
         );
-        for obj in &mf.objects {
-            let v = obj
-                .value
-                .as_deref()
-                .map(clean)
-                .unwrap_or_else(|| format!("({})", obj.sw));
+    }
+}
+
+fn application(o: &mut String, app: &Application, st: &Style) {
+    let state = if app.present {
+        format!("present ({})", app.select_sw)
+    } else {
+        format!("ABSENT ({})", app.select_sw)
+    };
+    let _ = writeln!(
+        o,
+        "\n{}",
+        st.head(&format!(
+            "■ {}  AID {}  {}",
+            app_label(app.id),
+            app.aid,
+            state
+        ))
+    );
+    if let Some(n) = &app.note {
+        let _ = writeln!(o, "  note: {n}");
+    }
+    if !app.pins.is_empty() {
+        let _ = writeln!(
+            o,
+            "  PINs and keys (暗証番号・照合番号)   [tries left / limit, read without spending a try]"
+        );
+        for p in &app.pins {
             let _ = writeln!(
                 o,
-                "  {}  {:<28} {} / {}",
-                obj.tag, v, obj.label_ja, obj.label_en
+                "    {}  {:<6} {:<26} {} / {}",
+                p.ef,
+                tries(p),
+                pin_status(p),
+                p.label_ja,
+                p.label_en
             );
         }
     }
+    if !app.files.is_empty() {
+        let _ = writeln!(o, "  Files (EF)   access        read without a secret");
+        for f in &app.files {
+            let _ = writeln!(
+                o,
+                "    {}      {:<13} {:<20} {} / {}",
+                f.ef,
+                access_label(f.access),
+                readable(f),
+                f.label_ja,
+                f.label_en
+            );
+            if let Some(d) = &f.details {
+                details(o, d);
+            }
+            if let Some(p) = &f.problem {
+                let _ = writeln!(o, "{:14}problem: {}", "", clean(p));
+            }
+        }
+    }
+}
 
-    for app in &r.applications {
-        let state = if app.present {
-            format!("present ({})", app.select_sw)
+fn exposure_tier(o: &mut String, title: &str, items: &[ExposureItem], empty: &str) {
+    let _ = writeln!(o, "  {title}");
+    if items.is_empty() {
+        let _ = writeln!(o, "      {empty}");
+    }
+    for it in items {
+        let app = it
+            .app
+            .map(app_label)
+            .unwrap_or_else(|| "Master file (MF)".into());
+        let by = if it.opened_by.is_empty() {
+            String::new()
         } else {
-            format!("ABSENT ({})", app.select_sw)
+            format!("  <- {}", it.opened_by.join(" or "))
         };
         let _ = writeln!(
             o,
-            "\n{}",
-            st.head(&format!(
-                "■ {}  AID {}  {}",
-                app_label(app.id),
-                app.aid,
-                state
-            ))
+            "      - {app} {}: {} / {}{by}",
+            it.item, it.label_ja, it.label_en
         );
-        if let Some(n) = &app.note {
-            let _ = writeln!(o, "  note: {n}");
-        }
-        if !app.pins.is_empty() {
-            let _ = writeln!(
-                o,
-                "  PINs and keys (暗証番号・照合番号)   [tries left / limit, read without spending a try]"
-            );
-            for p in &app.pins {
-                let _ = writeln!(
-                    o,
-                    "    {}  {:<6} {:<26} {} / {}",
-                    p.ef,
-                    tries(p),
-                    pin_status(p),
-                    p.label_ja,
-                    p.label_en
-                );
-            }
-        }
-        if !app.files.is_empty() {
-            let _ = writeln!(o, "  Files (EF)   access        read without a secret");
-            for f in &app.files {
-                let _ = writeln!(
-                    o,
-                    "    {}      {:<13} {:<20} {} / {}",
-                    f.ef,
-                    access_label(f.access),
-                    readable(f),
-                    f.label_ja,
-                    f.label_en
-                );
-                if let Some(d) = &f.details {
-                    details(&mut o, d);
-                }
-                if let Some(p) = &f.problem {
-                    let _ = writeln!(o, "{:14}problem: {}", "", clean(p));
-                }
-            }
-        }
     }
+}
 
-    if !r.is_my_number_card {
-        return tail(o, r, &st);
-    }
+fn exposure(o: &mut String, r: &Report, st: &Style) {
     let _ = writeln!(
         o,
         "\n{}",
         st.head("■ Exposure summary (このカードから読めるもの)")
     );
-    let tier = |o: &mut String, title: &str, items: &[ExposureItem], empty: &str| {
-        let _ = writeln!(o, "  {title}");
-        if items.is_empty() {
-            let _ = writeln!(o, "      {empty}");
-        }
-        for it in items {
-            let app = it
-                .app
-                .map(app_label)
-                .unwrap_or_else(|| "Master file (MF)".into());
-            let by = if it.opened_by.is_empty() {
-                String::new()
-            } else {
-                format!("  <- {}", it.opened_by.join(" or "))
-            };
-            let _ = writeln!(
-                o,
-                "      - {app} {}: {} / {}{by}",
-                it.item, it.label_ja, it.label_en
-            );
-        }
-    };
-    tier(
-        &mut o,
+    exposure_tier(
+        o,
         "1. Anyone holding the card, no secret (カードを持つ誰でも):",
         &r.exposure.no_secret,
         "nothing",
     );
-    tier(
-        &mut o,
+    exposure_tier(
+        o,
         "2. Anyone who also reads the printed card (券面の記載事項で): 照合番号A = the My Number on the back;\n     照合番号B = birth date + expiry year + security code on the front:",
         &r.exposure.card_surface,
         "nothing found on this card",
     );
-    tier(
-        &mut o,
+    exposure_tier(
+        o,
         "3. Only with a memorised PIN or password (暗証番号が必要):",
         &r.exposure.pin_only,
         "nothing found on this card",
     );
-
     if r.error.is_some() {
         let _ = writeln!(
             o,
             "  (the audit stopped early: this covers only what was read)"
         );
     }
+}
+
+fn findings(o: &mut String, r: &Report, st: &Style) {
     let _ = writeln!(o, "\n{}", st.head("■ Findings (要対応)"));
     if r.findings.is_empty() && r.error.is_none() {
         let _ = writeln!(o, "  No findings: nothing needs attention.");
@@ -386,7 +414,6 @@ pub fn render(r: &Report, color: bool) -> String {
             let _ = writeln!(o, "  - {n}");
         }
     }
-    tail(o, r, &st)
 }
 
 /// APDU count and, for an interrupted audit, the error.
@@ -397,7 +424,7 @@ fn tail(mut o: String, r: &Report, st: &Style) -> String {
             o,
             "\n{}",
             st.paint(
-                "1;31",
+                CRITICAL,
                 &format!("AUDIT INCOMPLETE [{}]: {}", e.code, e.message)
             )
         );
@@ -409,6 +436,38 @@ fn tail(mut o: String, r: &Report, st: &Style) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn typical() -> Report {
+        use crate::audit::{AuditOptions, run};
+        use crate::card::Session;
+        use crate::fixture::Fixture;
+        use crate::transport::ReadOnly;
+        use crate::transport::replay::Replayer;
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/pin-blocked.fixture");
+        let fixture = Fixture::load(std::path::Path::new(path)).unwrap();
+        let mut s = Session::new(ReadOnly::new(Replayer::new(&fixture, "pin-blocked")));
+        let opts = AuditOptions {
+            as_of: time::macros::date!(2026 - 06 - 01),
+            show_identifiers: false,
+            source: Source {
+                kind: SourceKind::Replay,
+                fixture: None,
+                fixture_kind: None,
+            },
+            redacted_certificates: Vec::new(),
+        };
+        run(&mut s, &opts).report
+    }
+
+    #[test]
+    fn colour_only_adds_styles() {
+        let r = typical();
+        let plain = render(&r, false);
+        let coloured = render(&r, true);
+        assert!(!plain.contains('\x1b'));
+        assert!(coloured.contains("\x1b[1m\x1b[31m[critical]"), "{coloured}");
+        assert_eq!(anstream::adapter::strip_str(&coloured).to_string(), plain);
+    }
 
     #[test]
     fn clean_escapes_terminal_controls() {
