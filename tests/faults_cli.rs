@@ -102,8 +102,8 @@ fn not_a_my_number_card() {
 }
 
 #[test]
-fn jpki_select_answered_with_any_error_is_not_a_my_number_card() {
-    for sw in ["6A 82", "69 82", "6D 00", "6F 00", "12 34"] {
+fn jpki_select_answered_not_found_is_not_a_my_number_card() {
+    for sw in ["6A 82", "6D 00", "6E 00"] {
         let p = answer_edited(
             &format!("jpki-{}", sw.replace(' ', "")),
             "00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01",
@@ -123,6 +123,30 @@ fn jpki_select_answered_with_any_error_is_not_a_my_number_card() {
     }
 }
 
+#[test]
+fn jpki_select_answered_otherwise_is_could_not_identify() {
+    // 6F00 is sent once more; the replayed card answers 6F00 again.
+    for sw in ["69 82", "6F 00", "12 34"] {
+        let p = answer_edited(
+            &format!("jpki-unid-{}", sw.replace(' ', "")),
+            "00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01",
+            0,
+            sw,
+        );
+        let run = audit(&p, false);
+        assert_eq!(run.code, 2, "{sw}");
+        assert!(
+            run.stderr.contains("error[card-not-identified]")
+                && error_line(&run.stderr).contains(&format!(
+                    "it answered {} to SELECT of the JPKI application",
+                    sw.replace(' ', "")
+                )),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
 // ---- status words in unexpected places, as a recording would hold them ----
 
 const SELECT_0018: &str = "00 A4 02 0C 02 00 18";
@@ -134,12 +158,13 @@ fn auth_pin_answering_63c0_is_reported_blocked_exit_1() {
     let run = audit(&p, false);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
-        run.stdout.contains("0018  0/3    BLOCKED"),
+        run.stdout.contains("0018  0/3    BLOCKED or never set"),
         "{}",
         run.stdout
     );
     assert!(
-        run.stdout.contains("is blocked (SW 63C0)"),
+        run.stdout
+            .contains("is blocked, or was never set (SW 63C0: no tries left;"),
         "{}",
         run.stdout
     );

@@ -1,20 +1,28 @@
 //! Findings: what needs the holder's attention, judged from the walked report. Pure.
 
-use super::{AuditOptions, EXPIRY_WARNING_DAYS, Evidence};
-use crate::card::chipmap::{APPLICATIONS, AppSpec};
+use super::{AuditOptions, EXPIRY_WARNING_DAYS, Evidence, keys};
+use crate::card::chipmap::{APPLICATIONS, AppSpec, CertRole, SecretKind};
 use crate::decode::cert;
 use crate::report::{
-    AccessTier, Application, CertificateDetails, Details, FileReport, Finding, FindingCode, Pin,
-    PinStatus, Report, Severity,
+    AccessTier, Application, CertificateDetails, Details, FileReport, Finding, FindingCode,
+    KeyReading, Pin, PinStatus, Report, Severity,
 };
+use crate::sw::SwKind;
 
 pub fn findings(report: &Report, ev: &Evidence, opts: &AuditOptions) -> Vec<Finding> {
     let mut out = Vec::new();
+    let face = keys::looks_face_authentication(report);
+    if face {
+        out.push(face_authentication(report));
+    }
     for app in &report.applications {
         let Some(spec) = APPLICATIONS.iter().find(|s| s.id == app.id) else {
             continue;
         };
-        out.extend(app.pins.iter().filter_map(|p| pin_finding(spec, app, p)));
+        // On a card that looks face-authentication, the one finding above speaks for the keys.
+        if !face {
+            out.extend(app.pins.iter().filter_map(|p| pin_finding(spec, app, p)));
+        }
         for f in &app.files {
             file_findings(&mut out, spec, app, f);
         }
@@ -43,13 +51,36 @@ fn pin_finding(spec: &AppSpec, app: &Application, p: &Pin) -> Option<Finding> {
         p.label_ja,
         p.ef
     );
-    let (severity, code, message) = match p.status {
-        PinStatus::Blocked => (
+    let (severity, code, message) = match (p.status, p.reading) {
+        (PinStatus::Blocked, Some(KeyReading::BlockedOrNeverSet)) => (
+            Severity::Critical,
+            FindingCode::PinBlocked,
+            format!(
+                "{who} is blocked, or was never set (SW {}: {}; a 顔認証マイナンバーカード has no PINs). \
+                 If you set it, reset it at: {reset}.",
+                p.sw,
+                if p.sw.kind() == SwKind::TriesLeft(0) {
+                    "no tries left"
+                } else {
+                    "not usable"
+                }
+            ),
+        ),
+        (PinStatus::Blocked, _) => (
             Severity::Critical,
             FindingCode::PinBlocked,
             format!("{who} is blocked (SW {}). Reset it at: {reset}.", p.sw),
         ),
-        PinStatus::Low => {
+        (PinStatus::NotSet, _) => (
+            Severity::Notice,
+            FindingCode::PinNotSet,
+            format!(
+                "{who} is not set (SW {}): the card says its certificate was never issued (JPKI EF 0008). \
+                 Nothing to reset; it is set when the certificate is issued at the municipal office.",
+                p.sw
+            ),
+        ),
+        (PinStatus::Low, _) => {
             let left = p.tries_remaining.unwrap_or_default();
             let of = p.max_tries.map(|m| format!(" of {m}")).unwrap_or_default();
             let next = if left == 1 {
@@ -75,6 +106,28 @@ fn pin_finding(spec: &AppSpec, app: &Application, p: &Pin) -> Option<Finding> {
         app: Some(app.id),
         ef: Some(p.ef),
     })
+}
+
+fn face_authentication(report: &Report) -> Finding {
+    let pins: Vec<String> = report
+        .applications
+        .iter()
+        .flat_map(|a| &a.pins)
+        .filter(|p| p.secret == SecretKind::Memorised && p.status != PinStatus::Absent)
+        .map(|p| format!("EF {}", p.ef))
+        .collect();
+    Finding {
+        severity: Severity::Warning,
+        code: FindingCode::FaceAuthenticationCard,
+        message: format!(
+            "This card looks like a 顔認証マイナンバーカード (face-authentication card, issued since 2023-12 with no PINs): \
+             every PIN ({}) answers 6984 (not usable) and no signing certificate is issued. If you never set PINs, \
+             nothing is wrong; if you did, they are blocked: reset them at the municipal office (市区町村の窓口).",
+            pins.join(", ")
+        ),
+        app: None,
+        ef: None,
+    }
 }
 
 fn file_findings(out: &mut Vec<Finding>, spec: &AppSpec, app: &Application, f: &FileReport) {
@@ -124,6 +177,25 @@ fn cert_findings(
     c: &CertificateDetails,
 ) {
     let what = format!("{} {} (EF {})", f.label_en, f.label_ja, f.ef);
+    if matches!(c.role, CertRole::AuthCa | CertRole::SignCa) {
+        // J-LIS's certificate, the same on every card of its generation: never the holder's
+        // to renew (docs/card-facts.md §9).
+        if c.expired {
+            add(
+                Severity::Notice,
+                FindingCode::CaCertificateExpired,
+                format!(
+                    "The {what} is J-LIS's CA certificate{}, not yours; it expired on {}. \
+                     Nothing to renew: your own certificates are judged on their own dates.",
+                    c.jlis_generation
+                        .map(|g| format!(" (generation {g})"))
+                        .unwrap_or_default(),
+                    c.summary.not_after
+                ),
+            );
+        }
+        return;
+    }
     if c.expired {
         add(
             Severity::Critical,

@@ -9,6 +9,7 @@
 pub mod chains;
 pub mod exposure;
 pub mod findings;
+pub mod keys;
 pub mod notes;
 pub mod walk;
 
@@ -51,6 +52,11 @@ pub enum AuditError {
         "the card in \"{reader}\" is not a My Number Card: it answered {sw} to SELECT of the JPKI application"
     )]
     NotMyNumberCard { reader: String, sw: String },
+    #[error(
+        "could not identify the card in \"{reader}\": it answered {sw} to SELECT of the JPKI application \
+         (neither success nor \"not found\")"
+    )]
+    Unidentified { reader: String, sw: String },
 }
 
 impl AuditError {
@@ -58,6 +64,7 @@ impl AuditError {
         match self {
             AuditError::Transport(t) => t.code(),
             AuditError::NotMyNumberCard { .. } => "not-my-number-card",
+            AuditError::Unidentified { .. } => "card-not-identified",
         }
     }
 
@@ -67,6 +74,10 @@ impl AuditError {
             AuditError::NotMyNumberCard { .. } => {
                 "Check that the card on the reader is a My Number Card (マイナンバーカード); with several readers, \
                  pass --reader. Run `myna-audit readers` to see which card is where."
+            }
+            AuditError::Unidentified { .. } => {
+                "Lay the card flat on the reader and try again. If the answer repeats, run `myna-audit doctor`; \
+                 docs/faults.md lists what each status word means."
             }
         }
     }
@@ -116,6 +127,7 @@ pub fn run<T: Transport>(session: &mut Session<T>, opts: &AuditOptions) -> Audit
 
 /// Fills in what depends on the whole walk: chain verdicts, exposure tiers, findings, notes.
 pub fn judge(report: &mut Report, evidence: &Evidence, opts: &AuditOptions) {
+    keys::interpret(report);
     let verdicts = chains::verdicts(evidence, opts);
     chains::apply(report, &verdicts);
     report.exposure = exposure::exposure(report);

@@ -34,6 +34,7 @@ fn pin(ef: u16, secret: SecretKind, max: u8, sw: u16, status: PinStatus, left: O
         blocked: status == PinStatus::Blocked,
         status,
         sw: StatusWord(sw),
+        reading: None,
     }
 }
 
@@ -229,6 +230,7 @@ fn cert_file(days: i64, chains: Option<bool>) -> FileReport {
         days_until_expiry: days,
         expired: days < 0,
         chains_to_card_ca: chains,
+        jlis_generation: None,
     }));
     f
 }

@@ -13,6 +13,7 @@ use crate::card::chipmap::{
     self, APPLICATIONS, Access, AppId, AppSpec, CertRole, Content, FileSpec, MF_OBJECTS, MfValue,
     Structure,
 };
+use crate::card::identify::{Identity, identify};
 use crate::card::ids::{Aid, DataTag, Ef};
 use crate::card::session::{FileRead, Session};
 use crate::decode::{cert, records};
@@ -119,13 +120,22 @@ impl Walker<'_> {
     fn walk<T: Transport>(&mut self, s: &mut Session<T>) -> Result<(), AuditError> {
         // A My Number Card is recognised by its JPKI application, never by its ATR: a
         // contactless ATR is made up by the reader (CF §5).
-        let sw = s.select_df(chipmap::JPKI.aid)?;
-        if !sw.is_ok() {
-            return Err(AuditError::NotMyNumberCard {
-                reader: s.reader_name().to_string(),
-                sw: sw.hex(),
-            });
-        }
+        let reader = s.reader_name().to_string();
+        let sw = match identify(s)? {
+            Identity::MyNumberCard => StatusWord::OK,
+            Identity::NotMyNumberCard(sw) => {
+                return Err(AuditError::NotMyNumberCard {
+                    reader,
+                    sw: sw.hex(),
+                });
+            }
+            Identity::Unidentified(sw) => {
+                return Err(AuditError::Unidentified {
+                    reader,
+                    sw: sw.hex(),
+                });
+            }
+        };
         self.report.is_my_number_card = true;
         // JPKI-AP is selected already: walk it first, then the others, then the MF level
         // (which also leaves the card in its power-on state).
@@ -235,6 +245,7 @@ impl Walker<'_> {
             blocked: matches!(status, PinStatus::Blocked | PinStatus::BlockedAtIssue),
             status,
             sw,
+            reading: None,
         };
         let sel = s.select_ef(pin.ef)?;
         if !sel.is_ok() {
@@ -371,6 +382,7 @@ impl Walker<'_> {
             days_until_expiry: days,
             expired: days < 0,
             chains_to_card_ca: None,
+            jlis_generation: None,
         }))
     }
 }

@@ -6,6 +6,7 @@
 #![deny(clippy::indexing_slicing)]
 
 pub mod chipmap;
+pub mod identify;
 pub mod ids;
 pub mod session;
 

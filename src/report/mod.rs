@@ -111,6 +111,9 @@ pub enum PinStatus {
     NotReported,
     /// `6300`: the key has no retry limit.
     NoLimit,
+    /// `6984` (or `63C0`) from a key whose certificate the card says was never issued
+    /// (JPKI EF 0008): the key was never set, it is not blocked (docs/card-facts.md §9).
+    NotSet,
     /// The key's EF is not on this card.
     Absent,
     /// Any other answer: see `sw`.
@@ -131,6 +134,21 @@ pub struct Pin {
     pub status: PinStatus,
     /// The answer to the data-less VERIFY (or to SELECT when the EF is absent).
     pub sw: StatusWord,
+    /// How an unusable key is read in context: `6984` is "reference data not usable", which is
+    /// both a key blocked by wrong tries and one never set (docs/card-facts.md §9). Absent for
+    /// keys the card reports as usable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reading: Option<KeyReading>,
+}
+
+/// The interpretation of a key the card refuses (`6984`, `63C0`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyReading {
+    /// Its certificate was never issued (EF 0008): the key was never set.
+    NotSetNoCertificate,
+    /// Blocked by wrong tries, or never set (a 顔認証マイナンバーカード has no PINs).
+    BlockedOrNeverSet,
 }
 
 /// The weakest thing that opens a file, per the chip map.
@@ -193,6 +211,9 @@ pub struct CertificateDetails {
     /// Whether this end-entity certificate is signed by the CA certificate read from the
     /// same card (null for CA certificates, or when there was nothing to check against).
     pub chains_to_card_ca: Option<bool>,
+    /// For an on-card CA certificate: the J-LIS root generation it is (by key, not by name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jlis_generation: Option<u8>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -247,6 +268,12 @@ pub enum FindingCode {
     CertificateExpired,
     CertificateExpiring,
     CertificateChainMismatch,
+    /// A key answered 6984 and its certificate was never issued: not set, not blocked.
+    PinNotSet,
+    /// Every memorised PIN answers 6984 and no signing certificate is issued.
+    FaceAuthenticationCard,
+    /// An expired J-LIS CA certificate on the card (not the holder's certificate).
+    CaCertificateExpired,
 }
 
 impl FindingCode {
@@ -261,6 +288,9 @@ impl FindingCode {
             FindingCode::CertificateExpired => "certificate_expired",
             FindingCode::CertificateExpiring => "certificate_expiring",
             FindingCode::CertificateChainMismatch => "certificate_chain_mismatch",
+            FindingCode::PinNotSet => "pin_not_set",
+            FindingCode::FaceAuthenticationCard => "face_authentication_card",
+            FindingCode::CaCertificateExpired => "ca_certificate_expired",
         }
     }
 }
@@ -351,6 +381,9 @@ mod tests {
             CertificateExpired,
             CertificateExpiring,
             CertificateChainMismatch,
+            PinNotSet,
+            FaceAuthenticationCard,
+            CaCertificateExpired,
         ] {
             assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
             let back: FindingCode = serde_json::from_value(c.as_str().into()).unwrap();

@@ -75,7 +75,11 @@ fn pin_status(p: &Pin) -> String {
     match p.status {
         PinStatus::Ok => "ok".into(),
         PinStatus::Low => "LOW".into(),
+        PinStatus::Blocked if p.reading == Some(KeyReading::BlockedOrNeverSet) => {
+            "BLOCKED or never set".into()
+        }
         PinStatus::Blocked => "BLOCKED".into(),
+        PinStatus::NotSet => "not set (no certificate)".into(),
         PinStatus::BlockedAtIssue => "blocked at issue (normal)".into(),
         PinStatus::NotReported => "not reported (9000)".into(),
         PinStatus::NoLimit => "no retry limit".into(),
