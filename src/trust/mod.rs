@@ -156,7 +156,11 @@ fn decode_pinned() -> Result<Vec<Root>, TrustError> {
                 block.label
             )));
         }
-        out.push(Root::from_der(info.purpose, info.generation, &block.contents)?);
+        out.push(Root::from_der(
+            info.purpose,
+            info.generation,
+            &block.contents,
+        )?);
     }
     Ok(out)
 }

@@ -36,11 +36,7 @@ fn ski(der: &[u8]) -> Vec<u8> {
 }
 
 fn synthetic_name(org: &str, ou: &str) -> Vec<u8> {
-    x509::name(&[
-        Rdn::Country("JP"),
-        Rdn::Organization(org),
-        Rdn::OrgUnit(ou),
-    ])
+    x509::name(&[Rdn::Country("JP"), Rdn::Organization(org), Rdn::OrgUnit(ou)])
 }
 
 /// Every synthetic certificate the tests use, made once (RSA key generation is the slow part).
@@ -213,7 +209,9 @@ fn certs() -> &'static Certs {
 /// The bytes of `fid` under application `aid` in a committed fixture: the answers to the READ
 /// BINARY commands that follow its SELECT, as the card returned them.
 fn fixture_ef(file: &str, aid: &[u8], fid: u16) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(file);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(file);
     let fixture = Fixture::load(&path).unwrap();
     let select_ef = [0x00, 0xA4, 0x02, 0x0C, 0x02, (fid >> 8) as u8, fid as u8];
     let (mut in_aid, mut in_ef) = (false, false);
@@ -265,10 +263,7 @@ fn fingerprints_serials_and_dates_match_the_table() {
         assert_eq!(root.fingerprint(), digest);
         let cert = parse(root.der()).unwrap();
         assert_eq!(hex::encode_upper(cert.raw_serial()), info.serial);
-        assert_eq!(
-            iso_date(day(&cert.validity().not_before)),
-            info.valid_from
-        );
+        assert_eq!(iso_date(day(&cert.validity().not_before)), info.valid_from);
         assert_eq!(iso_date(day(&cert.validity().not_after)), info.valid_to);
         checked += 1;
     }
@@ -282,10 +277,19 @@ fn the_readme_table_carries_the_same_fingerprints() {
     for info in JLIS_ROOTS {
         let row = readme
             .lines()
-            .find(|l| l.contains(info.serial) && l.contains(info.valid_from))
+            .find(|l| {
+                l.contains(&format!("| {} |", info.serial))
+                    && l.contains(info.valid_from)
+                    && l.contains(info.purpose.japanese())
+                    && l.contains(&format!("| {} |", info.generation))
+            })
             .unwrap_or_else(|| panic!("no README row for serial {}", info.serial));
         if let Some(fp) = info.sha256 {
-            assert!(row.contains(fp), "README row for {} lacks {fp}", info.serial);
+            assert!(
+                row.contains(fp),
+                "README row for {} lacks {fp}",
+                info.serial
+            );
         }
     }
 }
@@ -400,9 +404,11 @@ fn borrowed_jlis_names_do_not_chain() {
                 reason: NoChainReason::NoRootVerifies
             }
         );
-        assert!(!verify_end_entity(der, Purpose::Authentication)
-            .unwrap()
-            .is_genuine());
+        assert!(
+            !verify_end_entity(der, Purpose::Authentication)
+                .unwrap()
+                .is_genuine()
+        );
     }
     assert_eq!(classify_card_ca(&c.forged_ca).unwrap(), CaVerdict::Unknown);
 }
@@ -460,8 +466,7 @@ fn the_fixture_holder_certificate_chains_to_an_injected_fixture_root() {
     let (ee, ca) = fixture_auth_pair();
     let root = Root::from_der(Purpose::Authentication, 7, &ca).unwrap();
     assert_eq!(
-        verify_end_entity_with(&ee, Purpose::Authentication, std::slice::from_ref(&root))
-            .unwrap(),
+        verify_end_entity_with(&ee, Purpose::Authentication, std::slice::from_ref(&root)).unwrap(),
         Genuineness::Genuine {
             purpose: Purpose::Authentication,
             generation: 7
@@ -611,11 +616,15 @@ fn cv_certificates_report_key_ids_only() {
     assert!(prod.english().contains("not verifiable"));
     assert!(prod.japanese().contains("検証できません"));
     assert_eq!(
-        cv_key_id(&cv_cert("6000020", "x")).unwrap().claimed_hierarchy,
+        cv_key_id(&cv_cert("6000020", "x"))
+            .unwrap()
+            .claimed_hierarchy,
         ClaimedHierarchy::Test
     );
     assert_eq!(
-        cv_key_id(&cv_cert("5000099", "x")).unwrap().claimed_hierarchy,
+        cv_key_id(&cv_cert("5000099", "x"))
+            .unwrap()
+            .claimed_hierarchy,
         ClaimedHierarchy::Unknown
     );
     // The committed fixture's visual AP certificate is a synthetic test-card one.
@@ -650,7 +659,10 @@ fn json_tags_are_snake_case() {
         }),
         r#"{"verdict":"generation2_unverifiable","purpose":"signing"}"#
     );
-    assert_eq!(j(&Genuineness::TestHierarchy), r#"{"verdict":"test_hierarchy"}"#);
+    assert_eq!(
+        j(&Genuineness::TestHierarchy),
+        r#"{"verdict":"test_hierarchy"}"#
+    );
     assert_eq!(j(&CaVerdict::Unknown), r#"{"verdict":"unknown"}"#);
     assert_eq!(
         j(&CaVerdict::Jlis {
