@@ -359,7 +359,7 @@ impl CaVerdict {
                 purpose.japanese()
             ),
             CaVerdict::Generation2Unverifiable { purpose, .. } => format!(
-                "J-LIS第2世代の{}CA証明書と思われますが、この版は第2世代を持たないため\
+                "J-LIS第2世代の{}CA証明書と思われますが、このバージョンは第2世代を持たないため\
                  確認できません（未検証）。",
                 purpose.japanese()
             ),
@@ -367,9 +367,11 @@ impl CaVerdict {
                 "JPKIの試験用証明書（O=JPKI-TEST）です。個人のカードではなく試験用カードです。"
                     .into()
             }
-            CaVerdict::Unknown => "この版が知るJ-LISのCA証明書ではありません（鍵が一致しません。\
+            CaVerdict::Unknown => {
+                "このバージョンが知るJ-LISのCA証明書ではありません（鍵が一致しません。\
                  名前が同じでも証明にはなりません）。"
-                .into(),
+                    .into()
+            }
         }
     }
 }
@@ -455,14 +457,14 @@ impl Genuineness {
                     .into()
             }
             Genuineness::Generation2Unverifiable { .. } => {
-                "第2世代の証明書と思われますが、この版では署名を確認できません。\
+                "第2世代の証明書と思われますが、このバージョンでは署名を確認できません。\
                  正規のカードかどうかは確認できていません。"
                     .into()
             }
             Genuineness::DoesNotChain { reason } => match reason {
                 NoChainReason::NoRootVerifies => {
                     "J-LISのルート証明書で署名を確認できません。偽造カード、試験用カード、\
-                     またはこの版が知らない世代の可能性があります。"
+                     またはこのバージョンが知らない世代の可能性があります。"
                         .into()
                 }
                 NoChainReason::RootNotValidAtIssue => {
