@@ -19,3 +19,4 @@ pub mod record;
 pub mod report;
 pub mod sw;
 pub mod transport;
+pub mod trust;
