@@ -8,6 +8,7 @@ use crate::report::{
     KeyReading, Pin, PinStatus, Report, Severity,
 };
 use crate::sw::SwKind;
+use crate::trust::{CaVerdict, Genuineness};
 
 pub fn findings(report: &Report, ev: &Evidence, opts: &AuditOptions) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -27,6 +28,7 @@ pub fn findings(report: &Report, ev: &Evidence, opts: &AuditOptions) -> Vec<Find
             file_findings(&mut out, spec, app, f);
         }
     }
+    out.extend(genuine_findings(report));
     if let Some((from, d)) = ev.expiries.iter().find(|(_, d)| *d < opts.as_of) {
         out.push(Finding {
             severity: Severity::Critical,
@@ -187,9 +189,13 @@ fn cert_findings(
                 format!(
                     "The {what} is J-LIS's CA certificate{}, not yours; it expired on {}. \
                      Nothing to renew: your own certificates are judged on their own dates.",
-                    c.jlis_generation
-                        .map(|g| format!(" (generation {g})"))
-                        .unwrap_or_default(),
+                    match &c.jlis_ca {
+                        Some(CaVerdict::Jlis { generation, .. }) =>
+                            format!(" (generation {generation})"),
+                        Some(CaVerdict::Generation2Unverifiable { .. }) =>
+                            " (generation 2, recognised)".to_string(),
+                        _ => String::new(),
+                    },
                     c.summary.not_after
                 ),
             );
@@ -215,11 +221,90 @@ fn cert_findings(
             ),
         );
     }
-    if c.chains_to_card_ca == Some(false) {
+    // A genuine certificate may be issued by a newer J-LIS root than the CA certificate the
+    // card was personalised with (docs/card-facts.md §9): no mismatch to report then.
+    let genuine = c.genuine.as_ref().is_some_and(Genuineness::is_genuine);
+    if c.chains_to_card_ca == Some(false) && !genuine {
         add(
             Severity::Warning,
             FindingCode::CertificateChainMismatch,
             format!("The {what} is not signed by the CA certificate read from the same card."),
         );
     }
+}
+
+/// The genuine-card check, one finding for the card: the authentication certificate (the
+/// holder certificate anyone can read) against the pinned J-LIS roots, and the on-card CA
+/// certificates by key (docs/genuine.md).
+fn genuine_findings(report: &Report) -> Option<Finding> {
+    let certs: Vec<(&FileReport, &CertificateDetails)> = report
+        .applications
+        .iter()
+        .flat_map(|a| &a.files)
+        .filter_map(|f| match &f.details {
+            Some(Details::Certificate(c)) => Some((f, c)),
+            _ => None,
+        })
+        .collect();
+    let unknown_cas: Vec<String> = certs
+        .iter()
+        .filter(|(_, c)| c.jlis_ca == Some(CaVerdict::Unknown))
+        .map(|(f, _)| format!("EF {}", f.ef))
+        .collect();
+    let cas = if unknown_cas.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " The CA certificates on the card ({}) are not J-LIS roots this build knows (compared by key, \
+             not by name; pinned: generations {}).",
+            unknown_cas.join(", "),
+            pinned_generations()
+        )
+    };
+    let jpki = Some(crate::card::chipmap::AppId::Jpki);
+    let (severity, code, message) = match &report.genuine {
+        Some(Genuineness::Genuine { .. }) if unknown_cas.is_empty() => return None,
+        Some(Genuineness::TestHierarchy) => (
+            Severity::Notice,
+            FindingCode::TestCard,
+            "The certificates are from J-LIS's test hierarchy (O=JPKI-TEST): this is a test card, not a person's card."
+                .to_string(),
+        ),
+        Some(g @ Genuineness::Genuine { .. }) => (
+            Severity::Warning,
+            FindingCode::CaCertificateUnknown,
+            format!("The authentication certificate is genuine ({}).{cas}", g.english()),
+        ),
+        Some(g) => (
+            Severity::Warning,
+            FindingCode::CertificateNotGenuine,
+            format!("Genuine-card check: the authentication certificate (EF 000A) {}{cas}", lower_first(&g.english())),
+        ),
+        None if unknown_cas.is_empty() => return None,
+        None => (Severity::Warning, FindingCode::CaCertificateUnknown, cas.trim_start().to_string()),
+    };
+    Some(Finding {
+        severity,
+        code,
+        message,
+        app: jpki,
+        ef: None,
+    })
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_lowercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+fn pinned_generations() -> String {
+    let mut g: Vec<u8> = crate::trust::roots::pinned_generations()
+        .map(|(_, g)| g)
+        .collect();
+    g.sort_unstable();
+    g.dedup();
+    let g: Vec<String> = g.iter().map(u8::to_string).collect();
+    g.join(" and ")
 }

@@ -90,6 +90,7 @@ fn report(apps: Vec<Application>) -> Report {
             card_surface: Vec::new(),
             pin_only: Vec::new(),
         },
+        genuine: None,
         findings: Vec::new(),
         notes: Vec::new(),
         apdu_count: 0,
@@ -230,7 +231,8 @@ fn cert_file(days: i64, chains: Option<bool>) -> FileReport {
         days_until_expiry: days,
         expired: days < 0,
         chains_to_card_ca: chains,
-        jlis_generation: None,
+        genuine: None,
+        jlis_ca: None,
     }));
     f
 }
@@ -301,15 +303,15 @@ fn chain_verdicts_skip_redacted_and_missing_certificates() {
     let mut ev = Evidence::default();
     ev.certs.insert(CertRole::Auth, vec![0x30, 0x00]);
     assert!(
-        chains::verdicts(&ev, &opts()).is_empty(),
+        chains::verdicts(&ev, &opts()).card_ca.is_empty(),
         "no CA certificate read"
     );
     ev.certs.insert(CertRole::AuthCa, vec![0x30, 0x00]);
     assert_eq!(
-        chains::verdicts(&ev, &opts()).get(&CertRole::Auth),
+        chains::verdicts(&ev, &opts()).card_ca.get(&CertRole::Auth),
         Some(&None)
     );
     let mut o = opts();
     o.redacted_certificates.push(CertRole::Auth);
-    assert!(chains::verdicts(&ev, &o).is_empty());
+    assert!(chains::verdicts(&ev, &o).card_ca.is_empty());
 }

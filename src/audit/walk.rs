@@ -66,6 +66,7 @@ fn empty_report<T: Transport>(session: &Session<T>, opts: &AuditOptions) -> Repo
             card_surface: Vec::new(),
             pin_only: Vec::new(),
         },
+        genuine: None,
         findings: Vec::new(),
         notes: Vec::new(),
         apdu_count: 0,
@@ -382,7 +383,8 @@ impl Walker<'_> {
             days_until_expiry: days,
             expired: days < 0,
             chains_to_card_ca: None,
-            jlis_generation: None,
+            genuine: None,
+            jlis_ca: None,
         }))
     }
 }

@@ -12,6 +12,7 @@ pub use crate::card::ids::{Aid, DataTag, Ef};
 use crate::decode::cert::CertSummary;
 use crate::decode::records::{ApBasicInfo, CardInfo, CertAvailability, CvCertificate, TokenInfo};
 pub use crate::sw::StatusWord;
+use crate::trust::{CaVerdict, Genuineness};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -29,6 +30,11 @@ pub struct Report {
     pub master_file: Option<MasterFile>,
     pub applications: Vec<Application>,
     pub exposure: Exposure,
+    /// Whether the authentication certificate (the holder certificate anyone can read)
+    /// chains to a pinned J-LIS root: the genuine-card check (docs/genuine.md). Absent when
+    /// it was not read or cannot be checked (a redacted recording).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub genuine: Option<Genuineness>,
     pub findings: Vec<Finding>,
     pub notes: Vec<String>,
     pub apdu_count: usize,
@@ -211,9 +217,13 @@ pub struct CertificateDetails {
     /// Whether this end-entity certificate is signed by the CA certificate read from the
     /// same card (null for CA certificates, or when there was nothing to check against).
     pub chains_to_card_ca: Option<bool>,
-    /// For an on-card CA certificate: the J-LIS root generation it is (by key, not by name).
+    /// A holder certificate (EF 000A, EF 0001): whether its signature verifies with a J-LIS
+    /// root pinned in this build, valid on its issue date (docs/genuine.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub jlis_generation: Option<u8>,
+    pub genuine: Option<Genuineness>,
+    /// An on-card CA certificate (EF 000B, EF 0002): which J-LIS root it is, by key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jlis_ca: Option<CaVerdict>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -274,6 +284,12 @@ pub enum FindingCode {
     FaceAuthenticationCard,
     /// An expired J-LIS CA certificate on the card (not the holder's certificate).
     CaCertificateExpired,
+    /// A holder certificate does not chain to a pinned J-LIS root (or cannot be checked).
+    CertificateNotGenuine,
+    /// The certificates are from J-LIS's test hierarchy (O=JPKI-TEST): a test card.
+    TestCard,
+    /// An on-card CA certificate is no J-LIS root this build knows.
+    CaCertificateUnknown,
 }
 
 impl FindingCode {
@@ -291,6 +307,9 @@ impl FindingCode {
             FindingCode::PinNotSet => "pin_not_set",
             FindingCode::FaceAuthenticationCard => "face_authentication_card",
             FindingCode::CaCertificateExpired => "ca_certificate_expired",
+            FindingCode::CertificateNotGenuine => "certificate_not_genuine",
+            FindingCode::TestCard => "test_card",
+            FindingCode::CaCertificateUnknown => "ca_certificate_unknown",
         }
     }
 }
@@ -384,6 +403,9 @@ mod tests {
             PinNotSet,
             FaceAuthenticationCard,
             CaCertificateExpired,
+            CertificateNotGenuine,
+            TestCard,
+            CaCertificateUnknown,
         ] {
             assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
             let back: FindingCode = serde_json::from_value(c.as_str().into()).unwrap();

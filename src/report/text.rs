@@ -146,6 +146,12 @@ fn details(out: &mut String, d: &Details) {
                     c.summary.key_algorithm, c.summary.signature_algorithm
                 ),
             );
+            if let Some(g) = &c.genuine {
+                line(out, format!("J-LIS    {}", g.english()));
+            }
+            if let Some(v) = &c.jlis_ca {
+                line(out, format!("J-LIS    {}", v.english()));
+            }
             if let Some(ok) = c.chains_to_card_ca {
                 line(
                     out,

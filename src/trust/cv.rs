@@ -6,13 +6,13 @@
 //! ids, and which hierarchy the issuer id *claims* (production ids start with `5`, test-card ids
 //! with `6`: card-facts §2.2, §2.3). A claim is not a proof: the bytes come from the card.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::TrustError;
 use crate::decode::records::cv_certificate;
 
 /// The hierarchy a CV certificate's issuer key id names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ClaimedHierarchy {
     /// One of J-LIS's production issuer ids seen on cards (5000020 MF, 5000023 visual AP,
@@ -29,7 +29,7 @@ const PRODUCTION_ISSUERS: &[&str] = &["5000020", "5000023", "5000033"];
 const TEST_ISSUERS: &[&str] = &["6000020", "6000023", "6000033"];
 
 /// What this build can say about a CV certificate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CvKeyIds {
     /// Certification authority reference: the issuer's key id (printable part).
     pub issuer_key_id: String,
@@ -40,7 +40,7 @@ pub struct CvKeyIds {
     pub verdict: CvVerdict,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CvVerdict {
     NotVerifiable,

@@ -25,7 +25,7 @@ mod tests;
 
 use std::sync::OnceLock;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use x509_parser::extensions::ParsedExtension;
 use x509_parser::prelude::*;
 
@@ -33,7 +33,7 @@ use crate::decode::cert::iso_date;
 use roots::{JLIS_ROOTS, RootInfo};
 
 /// Which JPKI key a certificate belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Purpose {
     /// 利用者証明用 (user authentication): EF 000A holder certificate, EF 000B CA certificate.
@@ -43,7 +43,7 @@ pub enum Purpose {
 }
 
 /// Whether a JPKI-AP certificate file holds the holder's certificate or J-LIS's CA certificate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CertRole {
     Holder,
@@ -238,7 +238,7 @@ fn within_table(date: ::time::Date, info: &RootInfo) -> bool {
 // On-card CA certificates
 
 /// What the CA certificate read from the card (JPKI-AP EF 000B / EF 0002) is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "verdict", rename_all = "snake_case")]
 pub enum CaVerdict {
     /// Byte-identical to a pinned J-LIS root (`identical`), or a certificate for the same key
@@ -380,7 +380,7 @@ impl CaVerdict {
 // Holder (end-entity) certificates
 
 /// Why a holder certificate does not chain to a pinned root.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NoChainReason {
     /// No root of this purpose verifies the signature (or names the issuer).
@@ -390,7 +390,7 @@ pub enum NoChainReason {
 }
 
 /// Whether a holder certificate is J-LIS's.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "verdict", rename_all = "snake_case")]
 pub enum Genuineness {
     /// The signature verifies with a pinned J-LIS root of this purpose that was valid on the
