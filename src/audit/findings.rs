@@ -5,7 +5,7 @@ use crate::card::chipmap::{APPLICATIONS, AppSpec, CertRole, SecretKind};
 use crate::decode::cert;
 use crate::report::{
     AccessTier, Application, CertificateDetails, Details, FileReport, Finding, FindingCode,
-    KeyReading, Pin, PinStatus, Report, Severity,
+    KeyReading, Pin, PinStatus, Report, Severity, Text,
 };
 use crate::sw::SwKind;
 use crate::trust::{CaVerdict, Genuineness};
@@ -30,12 +30,13 @@ pub fn findings(report: &Report, ev: &Evidence, opts: &AuditOptions) -> Vec<Find
     }
     out.extend(genuine_findings(report));
     if let Some((from, d)) = ev.expiries.iter().find(|(_, d)| *d < opts.as_of) {
+        let d = cert::iso_date(*d);
         out.push(Finding {
             severity: Severity::Critical,
             code: FindingCode::CardExpired,
-            message: format!(
-                "The card expired on {} ({from}). Apply for a new card at the municipal office.",
-                cert::iso_date(*d)
+            message: Text::new(
+                format!("The card expired on {d} ({from}). Apply for a new card at the municipal office."),
+                format!("カードの有効期限が {d} に切れています（{from}）。市区町村の窓口で新しいカードを申請してください。"),
             ),
             app: None,
             ef: None,
@@ -45,7 +46,7 @@ pub fn findings(report: &Report, ev: &Evidence, opts: &AuditOptions) -> Vec<Find
 }
 
 fn pin_finding(spec: &AppSpec, app: &Application, p: &Pin) -> Option<Finding> {
-    let reset = spec.pin(p.ef.0).map_or("", |s| s.reset);
+    let (reset, reset_ja) = spec.pin(p.ef.0).map_or(("", ""), |s| (s.reset, s.reset_ja));
     let who = format!(
         "{} {} {} (EF {})",
         spec.label(),
@@ -53,52 +54,59 @@ fn pin_finding(spec: &AppSpec, app: &Application, p: &Pin) -> Option<Finding> {
         p.label_ja,
         p.ef
     );
+    let who_ja = format!("{}の{}（EF {}）", spec.name_ja, p.label_ja, p.ef);
+    let sw = p.sw;
     let (severity, code, message) = match (p.status, p.reading) {
-        (PinStatus::Blocked, Some(KeyReading::BlockedOrNeverSet)) => (
-            Severity::Critical,
-            FindingCode::PinBlocked,
-            format!(
-                "{who} is blocked, or was never set (SW {}: {}; a 顔認証マイナンバーカード has no PINs). \
-                 If you set it, reset it at: {reset}.",
-                p.sw,
-                if p.sw.kind() == SwKind::TriesLeft(0) {
-                    "no tries left"
-                } else {
-                    "not usable"
-                }
-            ),
-        ),
+        (PinStatus::Blocked, Some(KeyReading::BlockedOrNeverSet)) => {
+            let (why, why_ja) = if sw.kind() == SwKind::TriesLeft(0) {
+                ("no tries left", "残り回数0")
+            } else {
+                ("not usable", "使用不可")
+            };
+            (
+                Severity::Critical,
+                FindingCode::PinBlocked,
+                Text::new(
+                    format!(
+                        "{who} is blocked, or was never set (SW {sw}: {why}; a 顔認証マイナンバーカード has no PINs). \
+                         If you set it, reset it at: {reset}."
+                    ),
+                    format!(
+                        "{who_ja}はロックされているか、設定されていません（SW {sw}: {why_ja}。顔認証マイナンバーカードには暗証番号がありません）。\
+                         設定した覚えがあれば、{reset_ja}で再設定してください。"
+                    ),
+                ),
+            )
+        }
         (PinStatus::Blocked, _) => (
             Severity::Critical,
             FindingCode::PinBlocked,
-            format!("{who} is blocked (SW {}). Reset it at: {reset}.", p.sw),
+            Text::new(
+                format!("{who} is blocked (SW {sw}). Reset it at: {reset}."),
+                format!(
+                    "{who_ja}はロックされています（SW {sw}）。{reset_ja}で再設定してください。"
+                ),
+            ),
         ),
         (PinStatus::NotSet, _) => (
             Severity::Notice,
             FindingCode::PinNotSet,
-            format!(
-                "{who} is not set (SW {}): the card says its certificate was never issued (JPKI EF 0008). \
-                 Nothing to reset; it is set when the certificate is issued at the municipal office.",
-                p.sw
+            Text::new(
+                format!(
+                    "{who} is not set (SW {sw}): the card says its certificate was never issued (JPKI EF 0008). \
+                     Nothing to reset; it is set when the certificate is issued at the municipal office."
+                ),
+                format!(
+                    "{who_ja}は設定されていません（SW {sw}）。対応する電子証明書が発行されていないとカードが示しています（JPKI EF 0008）。\
+                     再設定は不要です。証明書を市区町村の窓口で発行するときに設定します。"
+                ),
             ),
         ),
-        (PinStatus::Low, _) => {
-            let left = p.tries_remaining.unwrap_or_default();
-            let of = p.max_tries.map(|m| format!(" of {m}")).unwrap_or_default();
-            let next = if left == 1 {
-                "the next wrong entry blocks it"
-            } else {
-                "wrong entries have been made"
-            };
-            (
-                Severity::Warning,
-                FindingCode::PinLow,
-                format!(
-                    "{who} has {left}{of} tries left: {next}. A correct entry resets the count; \
-                     if it becomes blocked, reset it at: {reset}."
-                ),
-            )
-        }
+        (PinStatus::Low, _) => (
+            Severity::Warning,
+            FindingCode::PinLow,
+            low_pin(p, &who, &who_ja, reset, reset_ja),
+        ),
         _ => return None,
     };
     Some(Finding {
@@ -110,6 +118,33 @@ fn pin_finding(spec: &AppSpec, app: &Application, p: &Pin) -> Option<Finding> {
     })
 }
 
+fn low_pin(p: &Pin, who: &str, who_ja: &str, reset: &str, reset_ja: &str) -> Text {
+    let left = p.tries_remaining.unwrap_or_default();
+    let of = p.max_tries.map(|m| format!(" of {m}")).unwrap_or_default();
+    let of_ja = p
+        .max_tries
+        .map(|m| format!("（{m}回中）"))
+        .unwrap_or_default();
+    let (next, next_ja) = if left == 1 {
+        (
+            "the next wrong entry blocks it",
+            "次に間違えるとロックされます",
+        )
+    } else {
+        ("wrong entries have been made", "間違った入力がありました")
+    };
+    Text::new(
+        format!(
+            "{who} has {left}{of} tries left: {next}. A correct entry resets the count; \
+             if it becomes blocked, reset it at: {reset}."
+        ),
+        format!(
+            "{who_ja}の残り回数は{left}回です{of_ja}。{next_ja}。正しく入力すると回数は元に戻ります。\
+             ロックされたら{reset_ja}で再設定してください。"
+        ),
+    )
+}
+
 fn face_authentication(report: &Report) -> Finding {
     let pins: Vec<String> = report
         .applications
@@ -118,14 +153,21 @@ fn face_authentication(report: &Report) -> Finding {
         .filter(|p| p.secret == SecretKind::Memorised && p.status != PinStatus::Absent)
         .map(|p| format!("EF {}", p.ef))
         .collect();
+    let pins = pins.join(", ");
     Finding {
         severity: Severity::Warning,
         code: FindingCode::FaceAuthenticationCard,
-        message: format!(
-            "This card looks like a 顔認証マイナンバーカード (face-authentication card, issued since 2023-12 with no PINs): \
-             every PIN ({}) answers 6984 (not usable) and no signing certificate is issued. If you never set PINs, \
-             nothing is wrong; if you did, they are blocked: reset them at the municipal office (市区町村の窓口).",
-            pins.join(", ")
+        message: Text::new(
+            format!(
+                "This card looks like a 顔認証マイナンバーカード (face-authentication card, issued since 2023-12 with no PINs): \
+                 every PIN ({pins}) answers 6984 (not usable) and no signing certificate is issued. If you never set PINs, \
+                 nothing is wrong; if you did, they are blocked: reset them at the municipal office (市区町村の窓口)."
+            ),
+            format!(
+                "このカードは顔認証マイナンバーカード（2023年12月から交付、暗証番号なし）のようです。\
+                 すべての暗証番号（{pins}）が6984（使用不可）を返し、署名用電子証明書は発行されていません。\
+                 暗証番号を設定していなければ問題ありません。設定していた場合はロックされています。市区町村の窓口で再設定してください。"
+            ),
         ),
         app: None,
         ef: None,
@@ -145,16 +187,22 @@ fn file_findings(out: &mut Vec<Finding>, spec: &AppSpec, app: &Application, f: &
     if f.readable_without_secret == Some(true)
         && matches!(f.access, AccessTier::Pin | AccessTier::CardSurface)
     {
+        let sw = f.sw.map_or_else(|| "?".to_string(), |sw| sw.to_string());
         add(
             Severity::Warning,
             FindingCode::ProtectedFileReadable,
-            format!(
-                "{} EF {} {} ({}) should need a secret but answered {} to a read without one.",
-                spec.label(),
-                f.ef,
-                f.label_ja,
-                f.label_en,
-                f.sw.map_or_else(|| "?".to_string(), |sw| sw.to_string())
+            Text::new(
+                format!(
+                    "{} EF {} {} ({}) should need a secret but answered {sw} to a read without one.",
+                    spec.label(),
+                    f.ef,
+                    f.label_ja,
+                    f.label_en,
+                ),
+                format!(
+                    "{}のEF {}（{}）は暗証番号などが必要なはずですが、なしで読み出しに{sw}を返しました。",
+                    spec.name_ja, f.ef, f.label_ja
+                ),
             ),
         );
     }
@@ -163,10 +211,17 @@ fn file_findings(out: &mut Vec<Finding>, spec: &AppSpec, app: &Application, f: &
         Some(Details::CertAvailability(av)) if !av.signing_certificate_issued => add(
             Severity::Notice,
             FindingCode::SigningCertificateNotIssued,
-            format!(
-                "No signing certificate (署名用電子証明書) is issued on this card (EF 0008 = {}). \
-                 It is not issued to holders under 15; others can apply at the municipal office.",
-                av.raw
+            Text::new(
+                format!(
+                    "No signing certificate (署名用電子証明書) is issued on this card (EF 0008 = {}). \
+                     It is not issued to holders under 15; others can apply at the municipal office.",
+                    av.raw
+                ),
+                format!(
+                    "このカードには署名用電子証明書が発行されていません（EF 0008 = {}）。\
+                     15歳未満には発行されません。それ以外の方は市区町村の窓口で申請できます。",
+                    av.raw
+                ),
             ),
         ),
         _ => {}
@@ -174,50 +229,72 @@ fn file_findings(out: &mut Vec<Finding>, spec: &AppSpec, app: &Application, f: &
 }
 
 fn cert_findings(
-    add: &mut impl FnMut(Severity, FindingCode, String),
+    add: &mut impl FnMut(Severity, FindingCode, Text),
     f: &FileReport,
     c: &CertificateDetails,
 ) {
     let what = format!("{} {} (EF {})", f.label_en, f.label_ja, f.ef);
+    let what_ja = format!("{}（EF {}）", f.label_ja, f.ef);
+    let until = &c.summary.not_after;
     if matches!(c.role, CertRole::AuthCa | CertRole::SignCa) {
         // J-LIS's certificate, the same on every card of its generation: never the holder's
         // to renew (docs/card-facts.md §9).
         if c.expired {
+            let (gen_en, gen_ja) = match &c.jlis_ca {
+                Some(CaVerdict::Jlis { generation, .. }) => (
+                    format!(" (generation {generation})"),
+                    format!("（第{generation}世代）"),
+                ),
+                Some(CaVerdict::Generation2Unverifiable { .. }) => (
+                    " (generation 2, recognised)".into(),
+                    "（第2世代と推定）".into(),
+                ),
+                _ => (String::new(), String::new()),
+            };
             add(
                 Severity::Notice,
                 FindingCode::CaCertificateExpired,
-                format!(
-                    "The {what} is J-LIS's CA certificate{}, not yours; it expired on {}. \
-                     Nothing to renew: your own certificates are judged on their own dates.",
-                    match &c.jlis_ca {
-                        Some(CaVerdict::Jlis { generation, .. }) =>
-                            format!(" (generation {generation})"),
-                        Some(CaVerdict::Generation2Unverifiable { .. }) =>
-                            " (generation 2, recognised)".to_string(),
-                        _ => String::new(),
-                    },
-                    c.summary.not_after
+                Text::new(
+                    format!(
+                        "The {what} is J-LIS's CA certificate{gen_en}, not yours; it expired on {until}. \
+                         Nothing to renew: your own certificates are judged on their own dates."
+                    ),
+                    format!(
+                        "{what_ja}はJ-LISの認証局の証明書{gen_ja}で、あなたの証明書ではありません。{until}に期限切れですが、\
+                         更新の必要はありません。あなた自身の証明書はそれぞれの有効期限で判定しています。"
+                    ),
                 ),
             );
         }
         return;
     }
+    let days = c.days_until_expiry;
     if c.expired {
         add(
             Severity::Critical,
             FindingCode::CertificateExpired,
-            format!(
-                "The {what} expired on {} ({} days ago). Renew it at the municipal office.",
-                c.summary.not_after, -c.days_until_expiry
+            Text::new(
+                format!(
+                    "The {what} expired on {until} ({} days ago). Renew it at the municipal office.",
+                    -days
+                ),
+                format!(
+                    "{what_ja}は{until}に有効期限が切れています（{}日前）。市区町村の窓口で更新してください。",
+                    -days
+                ),
             ),
         );
-    } else if c.days_until_expiry <= EXPIRY_WARNING_DAYS {
+    } else if days <= EXPIRY_WARNING_DAYS {
         add(
             Severity::Warning,
             FindingCode::CertificateExpiring,
-            format!(
-                "The {what} expires on {} (in {} days). Renewal is possible at the municipal office from 3 months before.",
-                c.summary.not_after, c.days_until_expiry
+            Text::new(
+                format!(
+                    "The {what} expires on {until} (in {days} days). Renewal is possible at the municipal office from 3 months before."
+                ),
+                format!(
+                    "{what_ja}の有効期限は{until}です（あと{days}日）。期限の3か月前から市区町村の窓口で更新できます。"
+                ),
             ),
         );
     }
@@ -228,7 +305,10 @@ fn cert_findings(
         add(
             Severity::Warning,
             FindingCode::CertificateChainMismatch,
-            format!("The {what} is not signed by the CA certificate read from the same card."),
+            Text::new(
+                format!("The {what} is not signed by the CA certificate read from the same card."),
+                format!("{what_ja}は、同じカードから読んだ認証局の証明書で署名されていません。"),
+            ),
         );
     }
 }
@@ -261,27 +341,60 @@ fn genuine_findings(report: &Report) -> Option<Finding> {
             pinned_generations()
         )
     };
+    let cas_ja = if unknown_cas.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "カード内の認証局の証明書（{}）は、このバージョンが知るJ-LISのルート証明書ではありません（名前ではなく鍵で照合。収録: 第{}世代）。",
+            unknown_cas.join(", "),
+            pinned_generations().replace(" and ", "・")
+        )
+    };
     let jpki = Some(crate::card::chipmap::AppId::Jpki);
     let (severity, code, message) = match &report.genuine {
         Some(Genuineness::Genuine { .. }) if unknown_cas.is_empty() => return None,
         Some(Genuineness::TestHierarchy) => (
             Severity::Notice,
             FindingCode::TestCard,
-            "The certificates are from J-LIS's test hierarchy (O=JPKI-TEST): this is a test card, not a person's card."
-                .to_string(),
+            Text::new(
+                "The certificates are from J-LIS's test hierarchy (O=JPKI-TEST): this is a test card, not a person's card.",
+                "証明書はJ-LISの試験用（O=JPKI-TEST）です。個人のカードではなく試験用カードです。",
+            ),
         ),
         Some(g @ Genuineness::Genuine { .. }) => (
             Severity::Warning,
             FindingCode::CaCertificateUnknown,
-            format!("The authentication certificate is genuine ({}).{cas}", g.english()),
+            Text::new(
+                format!(
+                    "The authentication certificate is genuine ({}).{cas}",
+                    g.english()
+                ),
+                format!(
+                    "利用者証明用電子証明書は正規のものです（{}）。{cas_ja}",
+                    g.japanese()
+                ),
+            ),
         ),
         Some(g) => (
             Severity::Warning,
             FindingCode::CertificateNotGenuine,
-            format!("Genuine-card check: the authentication certificate (EF 000A) {}{cas}", lower_first(&g.english())),
+            Text::new(
+                format!(
+                    "Genuine-card check: the authentication certificate (EF 000A) {}{cas}",
+                    lower_first(&g.english())
+                ),
+                format!(
+                    "真正性の確認: 利用者証明用電子証明書（EF 000A）について、{}{cas_ja}",
+                    g.japanese()
+                ),
+            ),
         ),
         None if unknown_cas.is_empty() => return None,
-        None => (Severity::Warning, FindingCode::CaCertificateUnknown, cas.trim_start().to_string()),
+        None => (
+            Severity::Warning,
+            FindingCode::CaCertificateUnknown,
+            Text::new(cas.trim_start(), cas_ja),
+        ),
     };
     Some(Finding {
         severity,

@@ -49,6 +49,8 @@ pub struct PinSpec {
     pub certificate: Option<CertRole>,
     /// Where to reset it when blocked.
     pub reset: &'static str,
+    /// The same, in Japanese for the holder.
+    pub reset_ja: &'static str,
     pub source: &'static str,
 }
 
@@ -161,6 +163,9 @@ impl AppSpec {
 const RESET_JPKI: &str = "市区町村の窓口 (municipal office); JPKI PINs can also be reset with a smartphone at a convenience-store kiosk";
 const RESET_OFFICE: &str = "市区町村の窓口 (municipal office)";
 const RESET_NONE: &str = "not resettable by the holder";
+const RESET_JPKI_JA: &str = "お住まいの市区町村の窓口（公的個人認証の暗証番号は、スマートフォンを使ってコンビニのキオスク端末でも再設定できます）";
+const RESET_OFFICE_JA: &str = "お住まいの市区町村の窓口";
+const RESET_NONE_JA: &str = "利用者による再設定はできません";
 
 const fn file(
     ef: u16,
@@ -261,6 +266,7 @@ pub const JPKI: AppSpec = AppSpec {
             blocked_at_issue: false,
             certificate: Some(CertRole::Auth),
             reset: RESET_JPKI,
+            reset_ja: RESET_JPKI_JA,
             source: "CF §3.1 (OpenSC JPKI_AUTH_PIN_MAX_TRIES)",
         },
         PinSpec {
@@ -273,6 +279,7 @@ pub const JPKI: AppSpec = AppSpec {
             blocked_at_issue: false,
             certificate: Some(CertRole::Sign),
             reset: RESET_JPKI,
+            reset_ja: RESET_JPKI_JA,
             source: "CF §3.1 (OpenSC JPKI_SIGN_PIN_MAX_TRIES)",
         },
     ],
@@ -369,6 +376,7 @@ pub const TEXT: AppSpec = AppSpec {
             blocked_at_issue: false,
             certificate: None,
             reset: RESET_OFFICE,
+            reset_ja: RESET_OFFICE_JA,
             source: "CF §3.1",
         },
         PinSpec {
@@ -381,6 +389,7 @@ pub const TEXT: AppSpec = AppSpec {
             blocked_at_issue: true,
             certificate: None,
             reset: RESET_NONE,
+            reset_ja: RESET_NONE_JA,
             source: "CF §2.2, §3.3 (63C0 on every card examined)",
         },
         PinSpec {
@@ -393,6 +402,7 @@ pub const TEXT: AppSpec = AppSpec {
             blocked_at_issue: false,
             certificate: None,
             reset: RESET_OFFICE,
+            reset_ja: RESET_OFFICE_JA,
             source: "CF §3.1 (limit UNCONFIRMED)",
         },
         PinSpec {
@@ -405,6 +415,7 @@ pub const TEXT: AppSpec = AppSpec {
             blocked_at_issue: false,
             certificate: None,
             reset: RESET_OFFICE,
+            reset_ja: RESET_OFFICE_JA,
             source: "CF §3.1 (limit UNCONFIRMED)",
         },
     ],
@@ -494,6 +505,7 @@ pub const VISUAL: AppSpec = AppSpec {
             blocked_at_issue: false,
             certificate: None,
             reset: RESET_OFFICE,
+            reset_ja: RESET_OFFICE_JA,
             source: "CF §3.1 (limit UNCONFIRMED)",
         },
         PinSpec {
@@ -506,6 +518,7 @@ pub const VISUAL: AppSpec = AppSpec {
             blocked_at_issue: false,
             certificate: None,
             reset: RESET_OFFICE,
+            reset_ja: RESET_OFFICE_JA,
             source: "CF §3.1 (limit CONFLICT: 10 or 3)",
         },
         PinSpec {
@@ -518,6 +531,7 @@ pub const VISUAL: AppSpec = AppSpec {
             blocked_at_issue: false,
             certificate: None,
             reset: RESET_OFFICE,
+            reset_ja: RESET_OFFICE_JA,
             source: "CF §3.1 (limit CONFLICT: 10 or 3)",
         },
     ],
@@ -586,6 +600,7 @@ pub const JUKI: AppSpec = AppSpec {
         blocked_at_issue: false,
         certificate: None,
         reset: RESET_OFFICE,
+        reset_ja: RESET_OFFICE_JA,
         source: "CF §3.1",
     }],
     files: &[record(
@@ -618,6 +633,7 @@ pub const COMMON: AppSpec = AppSpec {
         blocked_at_issue: false,
         certificate: None,
         reset: RESET_OFFICE,
+        reset_ja: RESET_OFFICE_JA,
         source: "CF §2.5, §3.1",
     }],
     files: &[

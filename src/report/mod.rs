@@ -36,7 +36,7 @@ pub struct Report {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub genuine: Option<Genuineness>,
     pub findings: Vec<Finding>,
-    pub notes: Vec<String>,
+    pub notes: Vec<Text>,
     pub apdu_count: usize,
     /// False when a fault stopped the audit early; `error` says why.
     pub complete: bool,
@@ -261,9 +261,63 @@ pub enum Severity {
 pub struct Finding {
     pub severity: Severity,
     pub code: FindingCode,
-    pub message: String,
+    pub message: Text,
     pub app: Option<AppId>,
     pub ef: Option<Ef>,
+}
+
+/// A sentence for people in English and Japanese. JSON carries the English (schema 1, as
+/// before); the text report shows the language asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Text {
+    pub en: String,
+    pub ja: String,
+}
+
+impl Text {
+    pub fn new(en: impl Into<String>, ja: impl Into<String>) -> Self {
+        Text {
+            en: en.into(),
+            ja: ja.into(),
+        }
+    }
+
+    /// A sentence that exists only in English (e.g. from a transport or a fixture).
+    pub fn en(en: impl Into<String>) -> Self {
+        let en = en.into();
+        Text { ja: en.clone(), en }
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.en
+    }
+}
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.en)
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        self.en == *other
+    }
+}
+
+impl Serialize for Text {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.en)
+    }
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Text::en)
+    }
 }
 
 /// The stable identifier of a kind of finding (docs/json.md).
