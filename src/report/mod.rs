@@ -4,6 +4,7 @@
 
 pub mod json;
 pub mod text;
+pub mod verdict;
 
 use serde::{Deserialize, Serialize};
 
