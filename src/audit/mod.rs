@@ -92,6 +92,9 @@ pub struct Evidence {
     pub expiries: Vec<(String, Date)>,
     /// Key EFs whose SELECT failed: their status word is SELECT's, no counter was queried.
     pub unselectable_pins: HashSet<(AppId, Ef)>,
+    /// Protected files that read without a secret once, then refused after the application
+    /// was SELECTed again (another program had opened them), with the second answer.
+    pub rechecked: Vec<(AppId, Ef, crate::sw::StatusWord)>,
 }
 
 /// The finished (or interrupted) audit.

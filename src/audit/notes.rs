@@ -21,6 +21,26 @@ pub fn notes(report: &Report, ev: &Evidence, opts: &AuditOptions) -> Vec<Text> {
         }
         notes.extend(app.pins.iter().filter_map(|p| pin_note(app, p, ev)));
     }
+    for (app, ef, sw) in &ev.rechecked {
+        let name = report
+            .applications
+            .iter()
+            .find(|a| a.id == *app)
+            .map(|a| (a.name_en.clone(), a.name_ja.clone()))
+            .unwrap_or_default();
+        notes.push(Text::new(
+            format!(
+                "{} EF {ef} read without a secret at first, then answered {sw} once the application was \
+                 selected again: another program had opened it with a PIN during the audit (shown: the second answer).",
+                name.0
+            ),
+            format!(
+                "{}のEF {ef}は最初は暗証番号なしで読めましたが、アプリケーションを選択し直すと{sw}を返しました。\
+                 監査中に別のプログラムが暗証番号で開いていました（表示は2回目の応答です）。",
+                name.1
+            ),
+        ));
+    }
     if opts
         .redacted_certificates
         .iter()

@@ -294,6 +294,9 @@ impl Walker<'_> {
             return Ok(row);
         }
         let free = f.access == Access::Free;
+        // Files the chip map says need a secret: a read that succeeds without one is checked
+        // again before it is believed.
+        let protected = matches!(f.access, Access::Keys(_));
         match (f.structure, free) {
             (Structure::Transparent, true) => {
                 let read = s.read_file(f.size)?;
@@ -301,12 +304,27 @@ impl Walker<'_> {
             }
             (Structure::Transparent, false) => {
                 // One byte proves readability (9000) or protection (6982); nothing more is read.
-                let r = s.read_binary(0, 1)?;
-                row.sw = Some(r.sw);
-                row.readable_without_secret = Some(r.sw.is_ok());
+                let mut sw = s.read_binary(0, 1)?.sw;
+                if sw.is_ok() && protected {
+                    sw = self.recheck(s, app, f, |s| Ok(s.read_binary(0, 1)?.sw))?;
+                }
+                row.sw = Some(sw);
+                row.readable_without_secret = Some(sw.is_ok());
             }
             (Structure::Record, _) => {
-                let r = s.read_record(1)?;
+                let mut r = s.read_record(1)?;
+                if r.sw.is_ok() && protected {
+                    let mut again = None;
+                    let sw = self.recheck(s, app, f, |s| {
+                        let r2 = s.read_record(1)?;
+                        let sw = r2.sw;
+                        again = Some(r2);
+                        Ok(sw)
+                    })?;
+                    if !sw.is_ok() {
+                        r = again.unwrap_or(r);
+                    }
+                }
                 row.sw = Some(r.sw);
                 row.readable_without_secret = Some(r.sw.is_ok());
                 if r.sw.is_ok() {
@@ -319,6 +337,31 @@ impl Walker<'_> {
             (Structure::Key, _) => {}
         }
         Ok(row)
+    }
+
+    /// A protected file answered 9000 to a read without a secret. Another program may have
+    /// presented a PIN in this application (a VERIFY stays in effect until the DF is left,
+    /// docs/card-facts.md §9), so the application is SELECTed again — which drops any such
+    /// security state — and the file read once more. The second answer is the one reported;
+    /// a difference is kept for a note.
+    fn recheck<T: Transport>(
+        &mut self,
+        s: &mut Session<T>,
+        app: &AppSpec,
+        f: &FileSpec,
+        read: impl FnOnce(&mut Session<T>) -> Result<StatusWord, crate::transport::TransportError>,
+    ) -> Result<StatusWord, AuditError> {
+        let sel = s.select_df(app.aid)?;
+        let sel_ef = if sel.is_ok() { s.select_ef(f.ef)? } else { sel };
+        if !sel_ef.is_ok() {
+            // The re-check could not be made: the first answer stands.
+            return Ok(StatusWord::OK);
+        }
+        let sw = read(s)?;
+        if !sw.is_ok() {
+            self.evidence.rechecked.push((app.id, Ef(f.ef), sw));
+        }
+        Ok(sw)
     }
 
     fn file_read(&mut self, row: &mut FileReport, f: &FileSpec, read: FileRead) {
