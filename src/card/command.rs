@@ -399,6 +399,27 @@ mod tests {
     }
 
     #[test]
+    fn secret_data_is_recognised_as_the_fixture_parser_does() {
+        for cla in [0x00, 0x0C, 0x80, 0xFF] {
+            for ins in [0x20, 0x24, 0x32, 0xA4, 0xB0] {
+                for body in [&[][..], &[0x00], &[0x04, 0x31, 0x32, 0x33, 0x34]] {
+                    let cmd = [&[cla, ins, 0x00, 0x80][..], body].concat();
+                    for len in 0..=cmd.len() {
+                        let c = &cmd[..len];
+                        assert_eq!(
+                            carries_secret(c),
+                            crate::fixture::carries_secret(c),
+                            "{c:02X?}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(carries_secret(&[0x00, 0x20, 0x00, 0x80, 0x00]));
+        assert!(!carries_secret(&[0x00, 0x20, 0x00, 0x80]));
+    }
+
+    #[test]
     fn the_selection_moves_only_on_9000() {
         let ok = StatusWord(0x9000);
         let mut s = Selection::default();
