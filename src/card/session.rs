@@ -2,7 +2,8 @@
 //! `61xx` and `6Cxx`, pages READ BINARY, and bounds everything. It owns a
 //! [`ReadOnly`] transport, so nothing it sends can change the card.
 
-use apdu_core::Command;
+use apdu::Command;
+use apdu::command::{read_binary, select_file, verify};
 
 use super::chipmap::Size;
 use crate::decode::tlv;
@@ -50,7 +51,7 @@ pub struct Session<T: Transport> {
     apdus: usize,
 }
 
-fn bytes(cmd: Command<'_>) -> Vec<u8> {
+fn bytes(cmd: impl Into<Vec<u8>>) -> Vec<u8> {
     cmd.into()
 }
 
@@ -143,21 +144,13 @@ impl<T: Transport> Session<T> {
 
     /// SELECT DF by name, no response data (`00 A4 04 0C`, CF §1.2).
     pub fn select_df(&mut self, aid: &[u8]) -> Result<StatusWord, SessionError> {
-        Ok(self
-            .exchange(&bytes(Command::new_with_payload(
-                0x00, 0xA4, 0x04, 0x0C, aid,
-            )))?
-            .sw)
+        Ok(self.exchange(&bytes(select_file(0x04, 0x0C, aid)))?.sw)
     }
 
     /// SELECT EF by identifier under the current DF (`00 A4 02 0C`, CF §1.2).
     pub fn select_ef(&mut self, fid: u16) -> Result<StatusWord, SessionError> {
         let fid = fid.to_be_bytes();
-        Ok(self
-            .exchange(&bytes(Command::new_with_payload(
-                0x00, 0xA4, 0x02, 0x0C, &fid,
-            )))?
-            .sw)
+        Ok(self.exchange(&bytes(select_file(0x02, 0x0C, &fid)))?.sw)
     }
 
     /// Reads the retry counter of the selected key without spending a try.
@@ -167,19 +160,15 @@ impl<T: Transport> Session<T> {
     /// data would present a PIN. The [`ReadOnly`] guard refuses any VERIFY with data, and
     /// nothing here ever re-sends this command, whatever the card answers.
     pub fn retry_counter(&mut self) -> Result<StatusWord, SessionError> {
-        Ok(self.send(&bytes(Command::new(0x00, 0x20, 0x00, 0x80)))?.sw)
+        Ok(self.send(&bytes(verify(0x80, &[])))?.sw)
     }
 
     /// One READ BINARY of the current EF.
     pub fn read_binary(&mut self, offset: usize, le: usize) -> Result<Response, SessionError> {
         let [hi, lo] = (offset as u16 & 0x7FFF).to_be_bytes();
-        self.exchange(&bytes(Command::new_with_le(
-            0x00,
-            0xB0,
-            hi,
-            lo,
-            le.min(CHUNK) as u16,
-        )))
+        // Le 256 is written 00 (a short APDU).
+        let le = (le.min(CHUNK) & 0xFF) as u8;
+        self.exchange(&bytes(read_binary(hi, lo, le)))
     }
 
     /// READ RECORD `n` of the current EF (`00 B2 n 04 00`, CF §1.3).
@@ -295,6 +284,58 @@ mod tests {
         s: &Session<Scripted<F>>,
     ) -> &[Vec<u8>] {
         &s.transport.inner().seen
+    }
+
+    /// The bytes the card sees for every command the session builds, written out by hand.
+    #[test]
+    fn every_command_the_session_builds_has_the_expected_bytes() {
+        let mut answers = vec![
+            vec![0x90, 0x00],
+            vec![0x90, 0x00],
+            vec![0x90, 0x00],
+            vec![0x63, 0xC3],
+            vec![0x01, 0x90, 0x00],
+            vec![0x01, 0x90, 0x00],
+            vec![0x01, 0x90, 0x00],
+            vec![0x01, 0x90, 0x00],
+            vec![0x01, 0x61, 0x10],
+            vec![0x01, 0x61, 0x00],
+            vec![0x01, 0x90, 0x00],
+        ]
+        .into_iter();
+        let mut s = session(move |_| Ok(answers.next().unwrap_or(vec![0x90, 0x00])));
+        s.select_df(&[0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01])
+            .unwrap();
+        s.select_df(&[0xA0, 0x00, 0x00, 0x01, 0x51, 0x00, 0x00])
+            .unwrap();
+        s.select_ef(0x0018).unwrap();
+        s.retry_counter().unwrap();
+        s.read_binary(0x012C, 0x10).unwrap();
+        s.read_binary(0x7FFF + 0x0101, 300).unwrap();
+        s.read_record(1).unwrap();
+        s.get_data(0x00F0).unwrap();
+        s.get_data(0x0045).unwrap();
+        let want: Vec<Vec<u8>> = vec![
+            vec![
+                0x00, 0xA4, 0x04, 0x0C, 0x0A, 0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00,
+                0x01,
+            ],
+            vec![
+                0x00, 0xA4, 0x04, 0x0C, 0x07, 0xA0, 0x00, 0x00, 0x01, 0x51, 0x00, 0x00,
+            ],
+            vec![0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x18],
+            vec![0x00, 0x20, 0x00, 0x80],
+            vec![0x00, 0xB0, 0x01, 0x2C, 0x10],
+            // The offset keeps 15 bits; 300 asks for one short chunk (Le 00 = 256).
+            vec![0x00, 0xB0, 0x01, 0x00, 0x00],
+            vec![0x00, 0xB2, 0x01, 0x04, 0x00],
+            vec![0x00, 0xCA, 0x00, 0xF0, 0x00],
+            vec![0x00, 0xCA, 0x00, 0x45, 0x00],
+            // 61 10 and 61 00 are followed by GET RESPONSE with that Le.
+            vec![0x00, 0xC0, 0x00, 0x00, 0x10],
+            vec![0x00, 0xC0, 0x00, 0x00, 0x00],
+        ];
+        assert_eq!(seen(&s), want.as_slice());
     }
 
     #[test]
