@@ -2,10 +2,10 @@
 //! `61xx` and `6Cxx`, pages READ BINARY, and bounds everything. It owns a
 //! [`ReadOnly`] transport, so nothing it sends can change the card.
 
-use apdu::Command;
 use apdu::command::{read_binary, select_file, verify};
 
 use super::chipmap::Size;
+use super::command::{Apdu, Body, Command};
 use crate::decode::tlv;
 use crate::sw::{Response, StatusWord, SwKind};
 use crate::transport::{ReadOnly, Transport, TransportError};
@@ -28,7 +28,17 @@ pub const MAX_RESPONSE_DATA: usize = 256;
 /// asked for: only the case-2 reads (READ BINARY, READ RECORD, GET DATA, GET RESPONSE),
 /// exactly `CLA INS P1 P2 Le`. Never a VERIFY, whatever its length, never a SELECT.
 pub fn resend_on_wrong_le(cmd: &[u8]) -> bool {
-    matches!(cmd, [0x00, 0xB0 | 0xB2 | 0xCA | 0xC0, _, _, _])
+    Apdu::parse(cmd).is_some_and(|a| {
+        matches!(a.body, Body::Le(_))
+            && matches!(
+                a.command,
+                Command::ReadBinary { .. }
+                    | Command::ReadBinarySfi
+                    | Command::ReadRecord { .. }
+                    | Command::GetData { .. }
+                    | Command::GetResponse { .. }
+            )
+    })
 }
 
 /// The result of reading a transparent EF.
@@ -136,7 +146,9 @@ impl<T: Transport> Session<T> {
                     ),
                 });
             }
-            resp = self.send(&bytes(Command::new_with_le(0x00, 0xC0, 0x00, 0x00, n)))?;
+            resp = self.send(&bytes(apdu::Command::new_with_le(
+                0x00, 0xC0, 0x00, 0x00, n,
+            )))?;
             data.append(&mut resp.data);
         }
         Ok(Response { data, sw: resp.sw })
@@ -173,13 +185,13 @@ impl<T: Transport> Session<T> {
 
     /// READ RECORD `n` of the current EF (`00 B2 n 04 00`, CF §1.3).
     pub fn read_record(&mut self, n: u8) -> Result<Response, SessionError> {
-        self.exchange(&bytes(Command::new_with_le(0x00, 0xB2, n, 0x04, 256)))
+        self.exchange(&bytes(apdu::Command::new_with_le(0x00, 0xB2, n, 0x04, 256)))
     }
 
     /// GET DATA of a tag in the current context (`00 CA hi lo 00`, CF §2.6).
     pub fn get_data(&mut self, tag: u16) -> Result<Response, SessionError> {
         let [hi, lo] = tag.to_be_bytes();
-        self.exchange(&bytes(Command::new_with_le(0x00, 0xCA, hi, lo, 256)))
+        self.exchange(&bytes(apdu::Command::new_with_le(0x00, 0xCA, hi, lo, 256)))
     }
 
     /// Reads a whole transparent EF: the first chunk, then the length its BER header (or
@@ -371,6 +383,16 @@ mod tests {
         assert!(!resend_on_wrong_le(&[0x00, 0x20, 0x00, 0x80, 0x00]));
         assert!(!resend_on_wrong_le(&[0x00, 0xA4, 0x02, 0x0C, 0x02]));
         assert!(resend_on_wrong_le(&[0x00, 0xB0, 0x00, 0x00, 0x00]));
+        for ins in 0..=0xFF {
+            for (cla, p1) in [(0x00, 0x00), (0x00, 0x81), (0x80, 0x00), (0xFF, 0x00)] {
+                for len in 0..8 {
+                    let cmd = [&[cla, ins, p1][..], &[0x00; 5]].concat();
+                    let cmd = &cmd[..len];
+                    let before = matches!(cmd, [0x00, 0xB0 | 0xB2 | 0xCA | 0xC0, _, _, _]);
+                    assert_eq!(resend_on_wrong_le(cmd), before, "{cmd:02X?}");
+                }
+            }
+        }
     }
 
     #[test]
