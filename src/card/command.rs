@@ -59,13 +59,14 @@ impl<'a> Body<'a> {
         }
     }
 
-    /// The first body byte: Le of a case-2 command, Lc otherwise.
-    pub fn first(&self) -> Option<u8> {
+    /// Whether there is an Lc byte and every data byte it announces is there (more may
+    /// follow).
+    pub fn has_announced_data(&self) -> bool {
         match self {
-            Body::Empty => None,
-            Body::Le(b) => Some(*b),
-            Body::Data(d) | Body::DataLe(d, _) => u8::try_from(d.len()).ok(),
-            Body::Malformed(b) => b.first().copied(),
+            Body::Empty => false,
+            Body::Le(lc) => *lc == 0,
+            Body::Data(_) | Body::DataLe(..) => true,
+            Body::Malformed(b) => b.first().is_some_and(|lc| usize::from(*lc) < b.len()),
         }
     }
 }
@@ -157,6 +158,11 @@ impl<'a> Apdu<'a> {
             body: Body::parse(raw),
             command,
         })
+    }
+
+    /// Whether the body has an Lc byte and all the data it announces.
+    pub fn has_announced_data(&self) -> bool {
+        self.body.has_announced_data()
     }
 
     /// The guard's allow-list: true only for the exact read-only forms in the module
@@ -383,6 +389,24 @@ mod tests {
             Body::parse(&[0x01, 0xAA, 0xBB, 0xCC]),
             Body::Malformed(&[0x01, 0xAA, 0xBB, 0xCC])
         );
+    }
+
+    #[test]
+    fn announced_data_is_there_exactly_when_lc_fits() {
+        // The rule redaction comments used: `[.., lc, data @ ..] if lc <= data.len()`.
+        for body in [
+            &[][..],
+            &[0x00],
+            &[0x03],
+            &[0x00, 0xAA],
+            &[0x02, 0xAA],
+            &[0x02, 0xAA, 0xBB],
+            &[0x02, 0xAA, 0xBB, 0x00],
+            &[0x02, 0xAA, 0xBB, 0x00, 0x00],
+        ] {
+            let want = matches!(body, [lc, data @ ..] if usize::from(*lc) <= data.len());
+            assert_eq!(Body::parse(body).has_announced_data(), want, "{body:02X?}");
+        }
     }
 
     #[test]
