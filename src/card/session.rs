@@ -2,9 +2,10 @@
 //! `61xx` and `6Cxx`, pages READ BINARY, and bounds everything. It owns a
 //! [`ReadOnly`] transport, so nothing it sends can change the card.
 
-use apdu_core::Command;
+use apdu::command::{read_binary, select_file, verify};
 
 use super::chipmap::Size;
+use super::command::{Apdu, Body, Command};
 use crate::decode::tlv;
 use crate::sw::{Response, StatusWord, SwKind};
 use crate::transport::{ReadOnly, Transport, TransportError};
@@ -27,7 +28,17 @@ pub const MAX_RESPONSE_DATA: usize = 256;
 /// asked for: only the case-2 reads (READ BINARY, READ RECORD, GET DATA, GET RESPONSE),
 /// exactly `CLA INS P1 P2 Le`. Never a VERIFY, whatever its length, never a SELECT.
 pub fn resend_on_wrong_le(cmd: &[u8]) -> bool {
-    matches!(cmd, [0x00, 0xB0 | 0xB2 | 0xCA | 0xC0, _, _, _])
+    Apdu::parse(cmd).is_some_and(|a| {
+        matches!(a.body, Body::Le(_))
+            && matches!(
+                a.command,
+                Command::ReadBinary { .. }
+                    | Command::ReadBinarySfi
+                    | Command::ReadRecord { .. }
+                    | Command::GetData { .. }
+                    | Command::GetResponse { .. }
+            )
+    })
 }
 
 /// The result of reading a transparent EF.
@@ -50,7 +61,7 @@ pub struct Session<T: Transport> {
     apdus: usize,
 }
 
-fn bytes(cmd: Command<'_>) -> Vec<u8> {
+fn bytes(cmd: impl Into<Vec<u8>>) -> Vec<u8> {
     cmd.into()
 }
 
@@ -135,7 +146,9 @@ impl<T: Transport> Session<T> {
                     ),
                 });
             }
-            resp = self.send(&bytes(Command::new_with_le(0x00, 0xC0, 0x00, 0x00, n)))?;
+            resp = self.send(&bytes(apdu::Command::new_with_le(
+                0x00, 0xC0, 0x00, 0x00, n,
+            )))?;
             data.append(&mut resp.data);
         }
         Ok(Response { data, sw: resp.sw })
@@ -143,21 +156,13 @@ impl<T: Transport> Session<T> {
 
     /// SELECT DF by name, no response data (`00 A4 04 0C`, CF §1.2).
     pub fn select_df(&mut self, aid: &[u8]) -> Result<StatusWord, SessionError> {
-        Ok(self
-            .exchange(&bytes(Command::new_with_payload(
-                0x00, 0xA4, 0x04, 0x0C, aid,
-            )))?
-            .sw)
+        Ok(self.exchange(&bytes(select_file(0x04, 0x0C, aid)))?.sw)
     }
 
     /// SELECT EF by identifier under the current DF (`00 A4 02 0C`, CF §1.2).
     pub fn select_ef(&mut self, fid: u16) -> Result<StatusWord, SessionError> {
         let fid = fid.to_be_bytes();
-        Ok(self
-            .exchange(&bytes(Command::new_with_payload(
-                0x00, 0xA4, 0x02, 0x0C, &fid,
-            )))?
-            .sw)
+        Ok(self.exchange(&bytes(select_file(0x02, 0x0C, &fid)))?.sw)
     }
 
     /// Reads the retry counter of the selected key without spending a try.
@@ -167,30 +172,26 @@ impl<T: Transport> Session<T> {
     /// data would present a PIN. The [`ReadOnly`] guard refuses any VERIFY with data, and
     /// nothing here ever re-sends this command, whatever the card answers.
     pub fn retry_counter(&mut self) -> Result<StatusWord, SessionError> {
-        Ok(self.send(&bytes(Command::new(0x00, 0x20, 0x00, 0x80)))?.sw)
+        Ok(self.send(&bytes(verify(0x80, &[])))?.sw)
     }
 
     /// One READ BINARY of the current EF.
     pub fn read_binary(&mut self, offset: usize, le: usize) -> Result<Response, SessionError> {
         let [hi, lo] = (offset as u16 & 0x7FFF).to_be_bytes();
-        self.exchange(&bytes(Command::new_with_le(
-            0x00,
-            0xB0,
-            hi,
-            lo,
-            le.min(CHUNK) as u16,
-        )))
+        // Le 256 is written 00 (a short APDU).
+        let le = (le.min(CHUNK) & 0xFF) as u8;
+        self.exchange(&bytes(read_binary(hi, lo, le)))
     }
 
     /// READ RECORD `n` of the current EF (`00 B2 n 04 00`, CF §1.3).
     pub fn read_record(&mut self, n: u8) -> Result<Response, SessionError> {
-        self.exchange(&bytes(Command::new_with_le(0x00, 0xB2, n, 0x04, 256)))
+        self.exchange(&bytes(apdu::Command::new_with_le(0x00, 0xB2, n, 0x04, 256)))
     }
 
     /// GET DATA of a tag in the current context (`00 CA hi lo 00`, CF §2.6).
     pub fn get_data(&mut self, tag: u16) -> Result<Response, SessionError> {
         let [hi, lo] = tag.to_be_bytes();
-        self.exchange(&bytes(Command::new_with_le(0x00, 0xCA, hi, lo, 256)))
+        self.exchange(&bytes(apdu::Command::new_with_le(0x00, 0xCA, hi, lo, 256)))
     }
 
     /// Reads a whole transparent EF: the first chunk, then the length its BER header (or
@@ -297,6 +298,58 @@ mod tests {
         &s.transport.inner().seen
     }
 
+    /// The bytes the card sees for every command the session builds, written out by hand.
+    #[test]
+    fn every_command_the_session_builds_has_the_expected_bytes() {
+        let mut answers = vec![
+            vec![0x90, 0x00],
+            vec![0x90, 0x00],
+            vec![0x90, 0x00],
+            vec![0x63, 0xC3],
+            vec![0x01, 0x90, 0x00],
+            vec![0x01, 0x90, 0x00],
+            vec![0x01, 0x90, 0x00],
+            vec![0x01, 0x90, 0x00],
+            vec![0x01, 0x61, 0x10],
+            vec![0x01, 0x61, 0x00],
+            vec![0x01, 0x90, 0x00],
+        ]
+        .into_iter();
+        let mut s = session(move |_| Ok(answers.next().unwrap_or(vec![0x90, 0x00])));
+        s.select_df(&[0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01])
+            .unwrap();
+        s.select_df(&[0xA0, 0x00, 0x00, 0x01, 0x51, 0x00, 0x00])
+            .unwrap();
+        s.select_ef(0x0018).unwrap();
+        s.retry_counter().unwrap();
+        s.read_binary(0x012C, 0x10).unwrap();
+        s.read_binary(0x7FFF + 0x0101, 300).unwrap();
+        s.read_record(1).unwrap();
+        s.get_data(0x00F0).unwrap();
+        s.get_data(0x0045).unwrap();
+        let want: Vec<Vec<u8>> = vec![
+            vec![
+                0x00, 0xA4, 0x04, 0x0C, 0x0A, 0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00,
+                0x01,
+            ],
+            vec![
+                0x00, 0xA4, 0x04, 0x0C, 0x07, 0xA0, 0x00, 0x00, 0x01, 0x51, 0x00, 0x00,
+            ],
+            vec![0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x18],
+            vec![0x00, 0x20, 0x00, 0x80],
+            vec![0x00, 0xB0, 0x01, 0x2C, 0x10],
+            // The offset keeps 15 bits; 300 asks for one short chunk (Le 00 = 256).
+            vec![0x00, 0xB0, 0x01, 0x00, 0x00],
+            vec![0x00, 0xB2, 0x01, 0x04, 0x00],
+            vec![0x00, 0xCA, 0x00, 0xF0, 0x00],
+            vec![0x00, 0xCA, 0x00, 0x45, 0x00],
+            // 61 10 and 61 00 are followed by GET RESPONSE with that Le.
+            vec![0x00, 0xC0, 0x00, 0x00, 0x10],
+            vec![0x00, 0xC0, 0x00, 0x00, 0x00],
+        ];
+        assert_eq!(seen(&s), want.as_slice());
+    }
+
     #[test]
     fn retry_counter_is_never_resent_on_wrong_le() {
         let mut s = session(|_| Ok(vec![0x6C, 0x04]));
@@ -330,6 +383,16 @@ mod tests {
         assert!(!resend_on_wrong_le(&[0x00, 0x20, 0x00, 0x80, 0x00]));
         assert!(!resend_on_wrong_le(&[0x00, 0xA4, 0x02, 0x0C, 0x02]));
         assert!(resend_on_wrong_le(&[0x00, 0xB0, 0x00, 0x00, 0x00]));
+        for ins in 0..=0xFF {
+            for (cla, p1) in [(0x00, 0x00), (0x00, 0x81), (0x80, 0x00), (0xFF, 0x00)] {
+                for len in 0..8 {
+                    let cmd = [&[cla, ins, p1][..], &[0x00; 5]].concat();
+                    let cmd = &cmd[..len];
+                    let before = matches!(cmd, [0x00, 0xB0 | 0xB2 | 0xCA | 0xC0, _, _, _]);
+                    assert_eq!(resend_on_wrong_le(cmd), before, "{cmd:02X?}");
+                }
+            }
+        }
     }
 
     #[test]

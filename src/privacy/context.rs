@@ -7,11 +7,11 @@
 use std::collections::BTreeMap;
 
 use crate::card::chipmap::{self, APPLICATIONS, AppId};
-use crate::sw::{StatusWord, SwKind};
-use crate::transport::replay::ISD_AID;
-
-/// A 2-byte file identifier.
-pub type Fid = [u8; 2];
+pub use crate::card::command::Fid;
+/// Splits a response into data and status word.
+pub use crate::card::command::split_response as split;
+use crate::card::command::{Command, Selection, decode};
+use crate::sw::SwKind;
 
 /// One readable object on the card.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -85,27 +85,9 @@ pub struct Placement {
 /// The selection state, updated exchange by exchange as a card would update it.
 #[derive(Clone, Debug, Default)]
 pub struct Context {
-    df: Option<Vec<u8>>,
-    ef: Option<Fid>,
+    selection: Selection,
     /// Where the data of a GET RESPONSE continues (after a `61xx`).
     pending: Option<Placement>,
-}
-
-/// Splits a response into data and status word.
-pub fn split(resp: &[u8]) -> Option<(&[u8], StatusWord)> {
-    let n = resp.len().checked_sub(2)?;
-    Some((&resp[..n], StatusWord::new(resp[n], resp[n + 1])))
-}
-
-/// The data field of a SELECT (the Lc bytes after the header).
-fn select_data(cmd: &[u8]) -> &[u8] {
-    match cmd.get(4) {
-        Some(&lc) => {
-            let end = (5 + usize::from(lc)).min(cmd.len());
-            &cmd[5..end]
-        }
-        None => &[],
-    }
 }
 
 impl Context {
@@ -114,54 +96,28 @@ impl Context {
     pub fn observe(&mut self, cmd: &[u8], resp: &[u8]) -> Option<Placement> {
         let pending = self.pending.take();
         let (data, sw) = split(resp)?;
-        let [cla, ins, p1, p2, ..] = *cmd else {
-            return None;
-        };
-        let placement = match (cla, ins) {
-            (0x00, 0xA4) => {
-                // Same rule as replay: only a 9000 moves the selection (card-facts §1.2).
-                if sw.is_ok() {
-                    match p1 {
-                        0x04 => {
-                            let aid = select_data(cmd);
-                            self.df = (aid != ISD_AID).then(|| aid.to_vec());
-                            self.ef = None;
-                        }
-                        0x02 => {
-                            if let Ok(fid) = Fid::try_from(select_data(cmd)) {
-                                self.ef = Some(fid);
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                None
-            }
+        let command = decode(cmd);
+        // Same rule as replay: only a 9000 moves the selection (card-facts §1.2).
+        self.selection.follow(&command, sw);
+        let (df, ef) = (self.selection.df_key(), self.selection.ef());
+        let placement = match command {
             // READ BINARY with a 15-bit offset of the current EF (card-facts §1.3).
-            (0x00, 0xB0) if p1 & 0x80 == 0 => self.ef.map(|ef| Placement {
-                object: ObjectId::Binary {
-                    df: self.df.clone(),
-                    ef,
-                },
-                offset: usize::from(u16::from_be_bytes([p1, p2])),
+            Command::ReadBinary { offset, .. } => ef.map(|ef| Placement {
+                object: ObjectId::Binary { df, ef },
+                offset: usize::from(offset),
             }),
             // READ RECORD n of the current EF (P2 = 04).
-            (0x00, 0xB2) if p2 == 0x04 => self.ef.map(|ef| Placement {
-                object: ObjectId::Record {
-                    df: self.df.clone(),
-                    ef,
-                    record: p1,
-                },
+            Command::ReadRecord {
+                record, p2: 0x04, ..
+            } => ef.map(|ef| Placement {
+                object: ObjectId::Record { df, ef, record },
                 offset: 0,
             }),
-            (0x00, 0xCA) => Some(Placement {
-                object: ObjectId::Data {
-                    df: self.df.clone(),
-                    tag: u16::from_be_bytes([p1, p2]),
-                },
+            Command::GetData { tag, .. } => Some(Placement {
+                object: ObjectId::Data { df, tag },
                 offset: 0,
             }),
-            (0x00, 0xC0) => pending,
+            Command::GetResponse { .. } => pending,
             _ => None,
         };
         if let (Some(p), SwKind::MoreData(_)) = (&placement, sw.kind()) {

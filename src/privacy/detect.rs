@@ -2,6 +2,7 @@
 //! certificates that name their holder. Used by `record` (which then refuses to write)
 //! and by `fixture check` (which then fails).
 
+use memchr::memmem;
 use x509_parser::prelude::*;
 
 /// Something in card data that looks personal.
@@ -109,14 +110,24 @@ const J2K: &[u8] = &[0xFF, 0x4F, 0xFF, 0x51];
 /// DER of OID 1.2.392.200149.8.5.5 (the prefix of the holder attributes .1 to .6).
 pub const HOLDER_OID_PREFIX: &[u8] = &[0x2A, 0x83, 0x08, 0x8C, 0x9B, 0x55, 0x08, 0x05, 0x05];
 
-/// Every offset where `needle` starts in `hay`.
+/// Every offset where `needle` starts in `hay`, overlapping occurrences included.
 pub fn find_all(hay: &[u8], needle: &[u8]) -> Vec<usize> {
-    if needle.is_empty() || hay.len() < needle.len() {
-        return Vec::new();
+    let mut out = Vec::new();
+    if needle.is_empty() {
+        return out;
     }
-    (0..=hay.len() - needle.len())
-        .filter(|&i| &hay[i..i + needle.len()] == needle)
-        .collect()
+    let finder = memmem::Finder::new(needle);
+    let mut from = 0;
+    while let Some(at) = hay.get(from..).and_then(|h| finder.find(h)) {
+        out.push(from + at);
+        from += at + 1;
+    }
+    out
+}
+
+/// Whether `needle` occurs in `hay` (an empty needle does not).
+pub fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && memmem::find(hay, needle).is_some()
 }
 
 /// True when the 12 digits at `start` are a DER UTCTime (`17 0D` YYMMDDHHMMSS `Z`), as in
@@ -201,9 +212,7 @@ fn names_holder(cert: &X509Certificate<'_>) -> Option<String> {
         }
     }
     for ext in cert.extensions() {
-        if ext.oid.to_id_string() == "2.5.29.17"
-            && !find_all(ext.value, HOLDER_OID_PREFIX).is_empty()
-        {
+        if ext.oid.to_id_string() == "2.5.29.17" && contains(ext.value, HOLDER_OID_PREFIX) {
             return Some(
                 "its SubjectAltName carries holder attributes (1.2.392.200149.8.5.5.x)".into(),
             );
@@ -253,6 +262,36 @@ pub fn certificates(b: &[u8]) -> Vec<CertInfo> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn find_all_finds_every_occurrence_overlapping_ones_too() {
+        // The hand-written search it replaces, kept to compare against.
+        fn naive(hay: &[u8], needle: &[u8]) -> Vec<usize> {
+            if needle.is_empty() || hay.len() < needle.len() {
+                return Vec::new();
+            }
+            (0..=hay.len() - needle.len())
+                .filter(|&i| &hay[i..i + needle.len()] == needle)
+                .collect()
+        }
+        let hay = b"aaabaaaabaab13221132211322aa";
+        for needle in [
+            &b""[..],
+            b"a",
+            b"aa",
+            b"aaa",
+            b"ab",
+            b"13221",
+            b"1322113",
+            b"zz",
+            hay,
+        ] {
+            assert_eq!(find_all(hay, needle), naive(hay, needle), "{needle:?}");
+            assert_eq!(contains(hay, needle), !naive(hay, needle).is_empty());
+        }
+        assert_eq!(find_all(b"aaaa", b"aa"), vec![0, 1, 2]);
+        assert!(find_all(b"a", b"aa").is_empty());
+    }
 
     #[test]
     fn check_digit_of_known_numbers() {

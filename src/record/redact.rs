@@ -10,11 +10,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use thiserror::Error;
 
+use crate::card::command::{Apdu, Command, ISD_AID, split_response as split};
 use crate::fixture::Exchange;
-use crate::privacy::context::{Assembly, ObjectId, app_label, split};
+use crate::privacy::context::{Assembly, Image, ObjectId, app_label};
 use crate::privacy::detect;
 use crate::privacy::identifiers::{IdKind, Span, locate};
-use crate::transport::replay::ISD_AID;
 use crate::transport::spaced_hex;
 
 /// Why a recording cannot be written.
@@ -308,6 +308,18 @@ impl Replacer {
     }
 }
 
+/// New byte values per object offset.
+type Edits = BTreeMap<ObjectId, BTreeMap<usize, u8>>;
+
+/// What replacing the identifier spans decided.
+struct Plan {
+    edits: Edits,
+    /// Whether certificate blobs were replaced wholesale.
+    blobs: bool,
+    /// The identifier kinds replaced, by the index of the exchange that starts each object.
+    touched: BTreeMap<usize, BTreeSet<IdKind>>,
+}
+
 /// Redacts a recording. Fails when a PIN passed, when a file with identifiers does not
 /// have its expected structure, or when something personal has no rule.
 pub fn redact(exchanges: &[Exchange], withheld_secrets: usize) -> Result<Redacted, RedactError> {
@@ -320,11 +332,40 @@ pub fn redact(exchanges: &[Exchange], withheld_secrets: usize) -> Result<Redacte
         taken: BTreeSet::new(),
         counter: 0,
     };
-    // New byte values per object offset.
-    let mut edits: BTreeMap<ObjectId, BTreeMap<usize, u8>> = BTreeMap::new();
-    let mut blobs = false;
-    let mut touched: BTreeMap<usize, BTreeSet<IdKind>> = BTreeMap::new();
-    // In the order the recording first read each object, so numbering follows the recording.
+    let mut plan = plan_edits(&a, &mut rep);
+    // The same values wherever else they occur in an object.
+    let sweep: Vec<(Vec<u8>, Vec<u8>)> = rep
+        .map
+        .iter()
+        .filter(|(real, _)| real.len() >= SWEEP_MIN)
+        .map(|(real, (new, _))| (real.clone(), new.clone()))
+        .collect();
+    sweep_objects(&a, &sweep, &mut plan.edits);
+    let out = split_back(exchanges, &a, &plan, &sweep);
+    // Proof, not hope: no real value long enough to search for is left anywhere.
+    for (real, (new, kind)) in &rep.map {
+        // A value with nothing to vary (only punctuation) identifies nothing.
+        if real.len() >= SWEEP_MIN
+            && new != real
+            && out.iter().any(|e| detect::contains(&e.response, real))
+        {
+            return Err(RedactError::Leftover(kind.key()));
+        }
+    }
+    Ok(Redacted {
+        exchanges: out,
+        declared: declarations(&rep, plan.blobs),
+    })
+}
+
+/// Replaces every identifier span of every object, in the order the recording first read
+/// each object, so numbering follows the recording.
+fn plan_edits(a: &Analysis, rep: &mut Replacer) -> Plan {
+    let mut plan = Plan {
+        edits: BTreeMap::new(),
+        blobs: false,
+        touched: BTreeMap::new(),
+    };
     let mut order: Vec<(&ObjectId, usize)> = a
         .assembly
         .objects
@@ -336,53 +377,60 @@ pub fn redact(exchanges: &[Exchange], withheld_secrets: usize) -> Result<Redacte
         let Some(img) = a.assembly.objects.get(obj) else {
             continue;
         };
-        let e = edits.entry(obj.clone()).or_default();
+        let e = plan.edits.entry(obj.clone()).or_default();
         for s in a.spans.get(obj).map(Vec::as_slice).unwrap_or_default() {
-            touched.entry(first).or_default().insert(s.kind);
+            plan.touched.entry(first).or_default().insert(s.kind);
             if s.kind.is_blob() {
-                blobs = true;
-                let mut last = None;
-                for i in s.range.clone() {
-                    if img.get(i).is_some() {
-                        e.insert(i, filler(i));
-                        last = Some(i);
-                    }
-                }
-                // An RSA modulus stays odd.
-                if let Some(i) = last {
-                    e.entry(i).and_modify(|b| *b |= 1);
-                }
-                continue;
+                plan.blobs = true;
+                fill_blob(img, s, e);
+            } else {
+                replace_value(img, s, rep, e);
             }
-            let real: Option<Vec<u8>> = s.range.clone().map(|i| img.get(i)).collect();
-            match real {
-                Some(real) => {
-                    let new = rep.replacement(s.kind, &real);
-                    for (i, b) in s.range.clone().zip(new) {
-                        e.insert(i, b);
-                    }
-                }
-                None => {
-                    for i in s.range.clone() {
-                        if let Some(b) = img.get(i) {
-                            e.insert(i, stand_in(b, s.kind));
-                        }
-                    }
+        }
+    }
+    plan
+}
+
+/// A key or signature replaced by filler bytes; an RSA modulus stays odd.
+fn fill_blob(img: &Image, s: &Span, e: &mut BTreeMap<usize, u8>) {
+    let mut last = None;
+    for i in s.range.clone() {
+        if img.get(i).is_some() {
+            e.insert(i, filler(i));
+            last = Some(i);
+        }
+    }
+    if let Some(i) = last {
+        e.entry(i).and_modify(|b| *b |= 1);
+    }
+}
+
+/// A value replaced by its synthetic stand-in, or byte by byte when only partly recorded.
+fn replace_value(img: &Image, s: &Span, rep: &mut Replacer, e: &mut BTreeMap<usize, u8>) {
+    let real: Option<Vec<u8>> = s.range.clone().map(|i| img.get(i)).collect();
+    match real {
+        Some(real) => {
+            let new = rep.replacement(s.kind, &real);
+            for (i, b) in s.range.clone().zip(new) {
+                e.insert(i, b);
+            }
+        }
+        None => {
+            for i in s.range.clone() {
+                if let Some(b) = img.get(i) {
+                    e.insert(i, stand_in(b, s.kind));
                 }
             }
         }
     }
-    // The same values wherever else they occur in an object.
-    let sweep: Vec<(Vec<u8>, Vec<u8>)> = rep
-        .map
-        .iter()
-        .filter(|(real, _)| real.len() >= SWEEP_MIN)
-        .map(|(real, (new, _))| (real.clone(), new.clone()))
-        .collect();
+}
+
+/// Replaces the swept values wherever else they occur in an object.
+fn sweep_objects(a: &Analysis, sweep: &[(Vec<u8>, Vec<u8>)], edits: &mut Edits) {
     for (obj, img) in &a.assembly.objects {
         let e = edits.entry(obj.clone()).or_default();
         for (off, run) in img.runs() {
-            for (real, new) in &sweep {
+            for (real, new) in sweep {
                 for at in detect::find_all(&run, real) {
                     for (k, b) in new.iter().enumerate() {
                         e.insert(off + at + k, *b);
@@ -391,13 +439,21 @@ pub fn redact(exchanges: &[Exchange], withheld_secrets: usize) -> Result<Redacte
             }
         }
     }
-    // Split back along the recorded chunks.
+}
+
+/// The exchanges with the edits split back along the recorded chunks, and their comments.
+fn split_back(
+    exchanges: &[Exchange],
+    a: &Analysis,
+    plan: &Plan,
+    sweep: &[(Vec<u8>, Vec<u8>)],
+) -> Vec<Exchange> {
     let mut out = exchanges.to_vec();
     for (i, (ex, p)) in out.iter_mut().zip(&a.assembly.placements).enumerate() {
         let n = ex.response.len().saturating_sub(2);
         match p {
             Some(p) => {
-                if let Some(e) = edits.get(&p.object) {
+                if let Some(e) = plan.edits.get(&p.object) {
                     for (k, b) in ex.response[..n].iter_mut().enumerate() {
                         if let Some(new) = e.get(&(p.offset + k)) {
                             *b = *new;
@@ -406,27 +462,24 @@ pub fn redact(exchanges: &[Exchange], withheld_secrets: usize) -> Result<Redacte
                 }
             }
             None => {
-                for (real, new) in &sweep {
+                for (real, new) in sweep {
                     for at in detect::find_all(&ex.response[..n], real) {
                         ex.response[at..at + new.len()].copy_from_slice(new);
                     }
                 }
             }
         }
-        ex.comment = comment(&ex.command, touched.get(&i), p.as_ref().map(|p| &p.object));
+        ex.comment = comment(
+            &ex.command,
+            plan.touched.get(&i),
+            p.as_ref().map(|p| &p.object),
+        );
     }
-    // Proof, not hope: no real value long enough to search for is left anywhere.
-    for (real, (new, kind)) in &rep.map {
-        // A value with nothing to vary (only punctuation) identifies nothing.
-        if real.len() >= SWEEP_MIN
-            && new != real
-            && out
-                .iter()
-                .any(|e| !detect::find_all(&e.response, real).is_empty())
-        {
-            return Err(RedactError::Leftover(kind.key()));
-        }
-    }
+    out
+}
+
+/// One `redacted:` header value per replaced value, and one for the certificate blobs.
+fn declarations(rep: &Replacer, blobs: bool) -> Vec<String> {
     let mut declared: Vec<(IdKind, String)> = rep
         .map
         .values()
@@ -436,10 +489,7 @@ pub fn redact(exchanges: &[Exchange], withheld_secrets: usize) -> Result<Redacte
         declared.push((IdKind::AuthCertKey, declaration(IdKind::AuthCertKey, None)));
     }
     declared.sort();
-    Ok(Redacted {
-        exchanges: out,
-        declared: declared.into_iter().map(|(_, d)| d).collect(),
-    })
+    declared.into_iter().map(|(_, d)| d).collect()
 }
 
 /// A comment for the fixture: which application a SELECT enters, and which identifiers
@@ -457,15 +507,13 @@ fn comment(
             list.join(", ")
         ));
     }
-    match cmd {
-        [0x00, 0xA4, 0x04, _, lc, aid @ ..] if usize::from(*lc) <= aid.len() => {
-            let aid = &aid[..usize::from(*lc)];
-            Some(if aid == ISD_AID {
-                "SELECT the issuer security domain (MF level)".to_string()
-            } else {
-                format!("SELECT {}", app_label(Some(aid)))
-            })
-        }
+    let apdu = Apdu::parse(cmd)?;
+    match apdu.command {
+        Command::SelectDf { aid } if apdu.has_announced_data() => Some(if aid == ISD_AID {
+            "SELECT the issuer security domain (MF level)".to_string()
+        } else {
+            format!("SELECT {}", app_label(Some(aid)))
+        }),
         _ => None,
     }
 }

@@ -22,68 +22,34 @@
 #![deny(clippy::indexing_slicing)]
 
 use super::{Transport, TransportError, spaced_hex};
+use crate::card::command::{Apdu, Command};
 
-/// Why a command may not pass, or `None` when it may.
+/// Why a command may not pass, or `None` when it may. The allow-list is
+/// [`Apdu::is_read_only`]; the reason names the family the command claims to be.
 pub fn refusal(command: &[u8]) -> Option<&'static str> {
-    let [cla, ins, p1, p2, body @ ..] = command else {
+    let Some(apdu) = Apdu::parse(command) else {
         return Some("shorter than a command header");
     };
-    match (*cla, *ins) {
-        (0x00, 0xA4) => {
-            if select_is_well_formed(*p1, *p2, body) {
-                None
-            } else {
-                Some("SELECT with unexpected parameters")
-            }
-        }
-        (0x00, 0xB0) | (0x00, 0xB2) | (0x00, 0xCA) => {
-            // Case 2 only: a 1-byte Le and no command data.
-            if body.len() == 1 {
-                None
-            } else {
-                Some("read commands must carry only Le")
-            }
-        }
-        (0x00, 0xC0) => {
-            if *p1 == 0 && *p2 == 0 && body.len() == 1 {
-                None
-            } else {
-                Some("GET RESPONSE with unexpected parameters")
-            }
-        }
-        (0x00, 0x20) => {
-            // The retry-counter query is case 1: header only, no Lc, no data, no Le.
-            // A VERIFY with data would present a PIN and could spend a try.
-            if body.is_empty() && *p1 == 0x00 {
-                None
-            } else {
-                Some("a VERIFY that carries data would present a PIN")
-            }
-        }
-        (0xFF, 0xCA) => {
-            if body.len() == 1 {
-                None
-            } else {
-                Some("reader GET DATA must carry only Le")
-            }
-        }
-        _ => Some("not a read-only command"),
+    if apdu.is_read_only() {
+        return None;
     }
-}
-
-/// SELECT by DF name (P1 04), EF identifier (P1 02) or MF (P1 00), with "no response data"
-/// or "return FCI" in P2, and either no body or Lc + data (+ optional Le).
-fn select_is_well_formed(p1: u8, p2: u8, body: &[u8]) -> bool {
-    if !matches!(p1, 0x00 | 0x02 | 0x04) || !matches!(p2, 0x00 | 0x0C) {
-        return false;
-    }
-    match body {
-        [] => true,
-        [lc, rest @ ..] => {
-            let lc = usize::from(*lc);
-            lc > 0 && (rest.len() == lc || rest.len() == lc + 1)
+    Some(match apdu.command {
+        Command::SelectDf { .. } | Command::SelectEf { .. } | Command::SelectOther => {
+            "SELECT with unexpected parameters"
         }
-    }
+        Command::ReadBinary { .. }
+        | Command::ReadBinarySfi
+        | Command::ReadRecord { .. }
+        | Command::GetData { .. } => "read commands must carry only Le",
+        Command::GetResponse { .. } => "GET RESPONSE with unexpected parameters",
+        // The retry-counter query is case 1: header only, no Lc, no data, no Le.
+        // A VERIFY with data would present a PIN and could spend a try.
+        Command::VerifyQuery { .. } | Command::VerifyWithData { .. } => {
+            "a VERIFY that carries data would present a PIN"
+        }
+        Command::ReaderGetData => "reader GET DATA must carry only Le",
+        Command::Other => "not a read-only command",
+    })
 }
 
 /// A transport that refuses every command that could change the card.
@@ -147,6 +113,78 @@ mod tests {
             "refused commands never reach the card"
         );
         ok
+    }
+
+    /// The guard as it was written before the decoder, kept to prove the decoder changed
+    /// no verdict and no message.
+    fn refusal_before_the_decoder(command: &[u8]) -> Option<&'static str> {
+        let [cla, ins, p1, p2, body @ ..] = command else {
+            return Some("shorter than a command header");
+        };
+        let select_ok = || {
+            matches!(*p1, 0x00 | 0x02 | 0x04)
+                && matches!(*p2, 0x00 | 0x0C)
+                && match body {
+                    [] => true,
+                    [lc, rest @ ..] => {
+                        let lc = usize::from(*lc);
+                        lc > 0 && (rest.len() == lc || rest.len() == lc + 1)
+                    }
+                }
+        };
+        let ok = |c: bool, why| if c { None } else { Some(why) };
+        match (*cla, *ins) {
+            (0x00, 0xA4) => ok(select_ok(), "SELECT with unexpected parameters"),
+            (0x00, 0xB0) | (0x00, 0xB2) | (0x00, 0xCA) => {
+                ok(body.len() == 1, "read commands must carry only Le")
+            }
+            (0x00, 0xC0) => ok(
+                *p1 == 0 && *p2 == 0 && body.len() == 1,
+                "GET RESPONSE with unexpected parameters",
+            ),
+            (0x00, 0x20) => ok(
+                body.is_empty() && *p1 == 0x00,
+                "a VERIFY that carries data would present a PIN",
+            ),
+            (0xFF, 0xCA) => ok(body.len() == 1, "reader GET DATA must carry only Le"),
+            _ => Some("not a read-only command"),
+        }
+    }
+
+    #[test]
+    fn the_decoder_gives_every_verdict_and_message_the_old_guard_gave() {
+        let bodies: Vec<Vec<u8>> = vec![
+            vec![],
+            vec![0x00],
+            vec![0x10],
+            vec![0x00, 0x00],
+            vec![0x01, 0xAA],
+            vec![0x01, 0xAA, 0x00],
+            vec![0x01, 0xAA, 0x00, 0x00],
+            vec![0x02, 0x00, 0x18],
+            vec![0x02, 0x00],
+            vec![0x03, 0x00, 0x18],
+            vec![0x00, 0x00, 0x02, 0x00, 0x18],
+            vec![0x04, 0x31, 0x32, 0x33, 0x34],
+        ];
+        let mut n = 0;
+        for cla in [0x00, 0x0C, 0x80, 0xFF] {
+            for ins in [0x20, 0x24, 0x2A, 0x84, 0xA4, 0xB0, 0xB2, 0xC0, 0xCA, 0xD6] {
+                for p1 in [0x00, 0x01, 0x02, 0x04, 0x80, 0x81] {
+                    for p2 in [0x00, 0x01, 0x04, 0x0C, 0x80] {
+                        for body in &bodies {
+                            let cmd = [&[cla, ins, p1, p2][..], body].concat();
+                            for len in 0..=cmd.len() {
+                                let c = &cmd[..len];
+                                assert_eq!(refusal(c), refusal_before_the_decoder(c), "{c:02X?}");
+                                n += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(n > 10_000, "{n}");
     }
 
     #[test]

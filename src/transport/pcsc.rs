@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use pcsc::{Context, Disposition, Protocols, Scope, ShareMode};
 
 use super::{Transport, TransportError};
+use crate::card::command::{Command, Moved, Selection, decode, split_response};
 
 /// A reader as `readers` lists it.
 #[derive(Debug, Clone)]
@@ -102,6 +103,7 @@ impl Pcsc {
             card: Some(card),
             reader: reader.into(),
             atr,
+            selection: Selection::default(),
             selected_df: None,
             selected_ef: None,
             recovered: false,
@@ -116,6 +118,8 @@ pub struct PcscCard {
     card: Option<pcsc::Card>,
     reader: String,
     atr: Vec<u8>,
+    /// The selection the card has, from the SELECTs that answered 9000.
+    selection: Selection,
     /// The last SELECT of an application that answered 9000, to restore after a reconnect.
     selected_df: Option<Vec<u8>>,
     /// The last SELECT of an EF that answered 9000 since then.
@@ -148,23 +152,19 @@ fn service_gone(e: pcsc::Error) -> bool {
     )
 }
 
-fn ok_sw(resp: &[u8]) -> bool {
-    resp.ends_with(&[0x90, 0x00])
-}
-
 impl PcscCard {
     /// Keeps the selection the card has, from the SELECTs that succeeded.
     fn track(&mut self, command: &[u8], resp: &[u8]) {
-        if !ok_sw(resp) {
+        let Some((_, sw)) = split_response(resp) else {
             return;
-        }
-        match command {
-            [0x00, 0xA4, 0x04, ..] => {
+        };
+        match self.selection.follow(&decode(command), sw) {
+            Moved::Df => {
                 self.selected_df = Some(command.to_vec());
                 self.selected_ef = None;
             }
-            [0x00, 0xA4, 0x02, ..] => self.selected_ef = Some(command.to_vec()),
-            _ => {}
+            Moved::Ef => self.selected_ef = Some(command.to_vec()),
+            Moved::Nothing => {}
         }
     }
 
@@ -240,7 +240,7 @@ impl PcscCard {
         {
             let resp = transmit_on(&card, &cmd)
                 .map_err(|e| (map_err(e), format!("re-selecting failed ({e})")))?;
-            if !ok_sw(&resp) {
+            if !split_response(&resp).is_some_and(|(_, sw)| sw.is_ok()) {
                 let sw = resp.get(resp.len().saturating_sub(2)..).unwrap_or_default();
                 return Err((
                     TransportError::CardReset,
@@ -274,7 +274,12 @@ impl Transport for PcscCard {
                 }
                 // The card may or may not have run the interrupted command. A retry-counter
                 // query is never sent twice; a GET RESPONSE has nothing left to fetch.
-                if matches!(command, [_, 0x20 | 0xC0, ..]) {
+                if matches!(
+                    decode(command),
+                    Command::VerifyQuery { .. }
+                        | Command::VerifyWithData { .. }
+                        | Command::GetResponse { .. }
+                ) {
                     self.notes.push(format!(
                         "The connection to the PC/SC service broke at command {} ({e}); the card was reconnected, but that \
                          command is not sent twice ({}), so the audit stops here.",

@@ -14,16 +14,13 @@
 use std::collections::HashMap;
 
 use super::{Transport, TransportError, spaced_hex};
+use crate::card::command::{Apdu, Command, Fid, split_response as split};
+pub use crate::card::command::{ISD_AID, Selection};
 use crate::fixture::Fixture;
 use crate::sw::StatusWord;
 
-/// The issuer security domain; selecting it returns the card to the MF-level state
-/// (card-facts §1.1, MYNACARD `mf.rs`).
-pub const ISD_AID: [u8; 7] = [0xA0, 0x00, 0x00, 0x01, 0x51, 0x00, 0x00];
-
 /// The current DF: `None` is the master-file level (after power-on or ISD select).
 type Df = Option<Vec<u8>>;
-type Fid = [u8; 2];
 
 /// What the model knows of one transparent EF.
 #[derive(Default, Debug, Clone)]
@@ -43,6 +40,35 @@ impl FileModel {
         }
         for (slot, b) in self.bytes.iter_mut().skip(offset).zip(data) {
             *slot = Some(*b);
+        }
+    }
+
+    /// Takes in one recorded READ BINARY at `offset` asking for `le` bytes.
+    fn learn(&mut self, offset: usize, le: Option<u8>, data: &[u8], sw: StatusWord, resp: &[u8]) {
+        match sw.0 {
+            0x9000 => self.put(offset, data),
+            0x6282 => {
+                self.put(offset, data);
+                self.end = Some(offset + data.len());
+            }
+            0x6B00 => {
+                self.end = Some(self.end.map_or(offset, |e| e.min(offset)));
+            }
+            _ if sw.sw1() == 0x6C => {
+                // The card told us exactly how many bytes exist at this offset; when
+                // it is less than a full chunk, that is the end of the file.
+                let n = if sw.sw2() == 0 {
+                    256
+                } else {
+                    usize::from(sw.sw2())
+                };
+                let le = usize::from(le.unwrap_or(0));
+                let le = if le == 0 { 256 } else { le };
+                if n < le {
+                    self.end = Some(offset + n);
+                }
+            }
+            _ => self.denied = Some(resp.to_vec()),
         }
     }
 
@@ -76,13 +102,6 @@ pub struct CardModel {
     exact: HashMap<(Df, Option<Fid>, Vec<u8>), Vec<u8>>,
 }
 
-/// The volatile selection state of a card.
-#[derive(Default, Debug, Clone, PartialEq, Eq)]
-pub struct Selection {
-    df: Df,
-    ef: Option<Fid>,
-}
-
 impl CardModel {
     /// Builds the model from a fixture's exchanges.
     pub fn learn(fixture: &Fixture) -> CardModel {
@@ -99,70 +118,39 @@ impl CardModel {
             return;
         };
         // The parser guarantees a 4-byte header; a fixture built in memory might not.
-        let [cla, ins, p1, p2, ..] = *cmd else {
+        let Some(apdu) = Apdu::parse(cmd) else {
             return;
         };
-        match (cla, ins) {
-            (0x00, 0xA4) if p1 == 0x04 => {
-                let aid = select_data(cmd).to_vec();
-                self.df_select.insert(aid.clone(), resp.to_vec());
-                if sw.is_ok() {
-                    sel.df = if aid == ISD_AID { None } else { Some(aid) };
-                    sel.ef = None;
+        match apdu.command {
+            Command::SelectDf { aid } => {
+                self.df_select.insert(aid.to_vec(), resp.to_vec());
+                sel.follow(&apdu.command, sw);
+            }
+            Command::SelectEf { fid } => {
+                if let Some(fid) = fid {
+                    self.ef_select.insert((sel.df_key(), fid), resp.to_vec());
+                    sel.follow(&apdu.command, sw);
                 }
             }
-            (0x00, 0xA4) if p1 == 0x02 => {
-                if let Ok(fid) = <Fid>::try_from(select_data(cmd)) {
-                    self.ef_select.insert((sel.df.clone(), fid), resp.to_vec());
-                    if sw.is_ok() {
-                        sel.ef = Some(fid);
-                    }
-                }
-            }
-            (0x00, 0xB0) if p1 & 0x80 == 0 => {
-                let Some(ef) = sel.ef else {
+            Command::ReadBinary { offset, le } => {
+                let Some(ef) = sel.ef() else {
                     self.exact_insert(sel, cmd, resp);
                     return;
                 };
-                let offset = usize::from(u16::from_be_bytes([p1, p2]));
-                let file = self.files.entry((sel.df.clone(), ef)).or_default();
-                match sw.0 {
-                    0x9000 => file.put(offset, data),
-                    0x6282 => {
-                        file.put(offset, data);
-                        file.end = Some(offset + data.len());
-                    }
-                    0x6B00 => {
-                        file.end = Some(file.end.map_or(offset, |e| e.min(offset)));
-                    }
-                    _ if sw.sw1() == 0x6C => {
-                        // The card told us exactly how many bytes exist at this offset; when
-                        // it is less than a full chunk, that is the end of the file.
-                        let n = if sw.sw2() == 0 {
-                            256
-                        } else {
-                            usize::from(sw.sw2())
-                        };
-                        let le = usize::from(*cmd.get(4).unwrap_or(&0));
-                        let le = if le == 0 { 256 } else { le };
-                        if n < le {
-                            file.end = Some(offset + n);
-                        }
-                    }
-                    _ => file.denied = Some(resp.to_vec()),
-                }
+                let file = self.files.entry((sel.df_key(), ef)).or_default();
+                file.learn(usize::from(offset), le, data, sw, resp);
             }
-            (0x00, 0xB2) => {
+            Command::ReadRecord { record, p2, .. } => {
                 self.records
-                    .insert((sel.df.clone(), sel.ef, [p1, p2]), resp.to_vec());
+                    .insert((sel.df_key(), sel.ef(), [record, p2]), resp.to_vec());
             }
-            (0x00, 0x20) if cmd.len() == 4 => {
+            Command::VerifyQuery { p2, .. } => {
                 self.verify
-                    .insert((sel.df.clone(), sel.ef, p2), resp.to_vec());
+                    .insert((sel.df_key(), sel.ef(), p2), resp.to_vec());
             }
-            (0x00, 0xCA) => {
+            Command::GetData { tag, .. } => {
                 self.get_data
-                    .insert((sel.df.clone(), [p1, p2]), resp.to_vec());
+                    .insert((sel.df_key(), tag.to_be_bytes()), resp.to_vec());
             }
             _ => self.exact_insert(sel, cmd, resp),
         }
@@ -170,105 +158,92 @@ impl CardModel {
 
     fn exact_insert(&mut self, sel: &Selection, cmd: &[u8], resp: &[u8]) {
         self.exact
-            .insert((sel.df.clone(), sel.ef, cmd.to_vec()), resp.to_vec());
+            .insert((sel.df_key(), sel.ef(), cmd.to_vec()), resp.to_vec());
     }
 
     /// Answers one command as the recorded card would, updating the selection.
     pub fn answer(&self, sel: &mut Selection, cmd: &[u8]) -> Result<Vec<u8>, Unanswerable> {
-        let [cla, ins, p1, p2, ..] = *cmd else {
+        let Some(apdu) = Apdu::parse(cmd) else {
             return Err(unanswerable("command shorter than a header", 0x6700));
         };
-        match (cla, ins) {
-            (0x00, 0xA4) if p1 == 0x04 => {
-                let aid = select_data(cmd).to_vec();
-                let resp = self.df_select.get(&aid).ok_or_else(|| {
-                    unanswerable(
-                        &format!(
-                            "application {} was never selected in the recording",
-                            hex::encode_upper(&aid)
-                        ),
-                        0x6A82,
+        let (df, ef) = (sel.df_key(), sel.ef());
+        let found = |resp: Option<&Vec<u8>>, why: &dyn Fn() -> String, sw: u16| {
+            resp.cloned().ok_or_else(|| unanswerable(&why(), sw))
+        };
+        let resp = match apdu.command {
+            Command::SelectDf { aid } => found(
+                self.df_select.get(aid),
+                &|| {
+                    format!(
+                        "application {} was never selected in the recording",
+                        hex::encode_upper(aid)
                     )
-                })?;
-                if split(resp).is_some_and(|(_, sw)| sw.is_ok()) {
-                    sel.df = if aid == ISD_AID { None } else { Some(aid) };
-                    sel.ef = None;
-                }
-                Ok(resp.clone())
-            }
-            (0x00, 0xA4) if p1 == 0x02 => {
-                let fid = <Fid>::try_from(select_data(cmd)).map_err(|_| {
+                },
+                0x6A82,
+            )?,
+            Command::SelectEf { fid } => {
+                let fid = fid.ok_or_else(|| {
                     unanswerable("SELECT EF needs a 2-byte file identifier", 0x6700)
                 })?;
-                let resp = self.ef_select.get(&(sel.df.clone(), fid)).ok_or_else(|| {
-                    unanswerable(
-                        &format!(
+                found(
+                    self.ef_select.get(&(df, fid)),
+                    &|| {
+                        format!(
                             "EF {} was never selected {} in the recording",
                             hex::encode_upper(fid),
                             where_(sel)
-                        ),
-                        0x6A82,
-                    )
-                })?;
-                if split(resp).is_some_and(|(_, sw)| sw.is_ok()) {
-                    sel.ef = Some(fid);
-                }
-                Ok(resp.clone())
+                        )
+                    },
+                    0x6A82,
+                )?
             }
-            (0x00, 0xB0) if p1 & 0x80 == 0 && sel.ef.is_some() => {
-                self.read_binary(sel, [p1, p2], cmd.get(4).copied())
+            Command::ReadBinary { offset, le } if ef.is_some() => {
+                return self.read_binary(sel, offset, le);
             }
-            (0x00, 0xB2) => self
-                .records
-                .get(&(sel.df.clone(), sel.ef, [p1, p2]))
-                .cloned()
-                .ok_or_else(|| {
-                    unanswerable(
-                        &format!("record {p1} was not recorded {}", where_(sel)),
-                        0x6A83,
-                    )
-                }),
-            (0x00, 0x20) if cmd.len() == 4 => self
-                .verify
-                .get(&(sel.df.clone(), sel.ef, p2))
-                .cloned()
-                .ok_or_else(|| {
-                    unanswerable(
-                        &format!("no retry counter was recorded {}", where_(sel)),
-                        0x6A88,
-                    )
-                }),
-            (0x00, 0xCA) => self
-                .get_data
-                .get(&(sel.df.clone(), [p1, p2]))
-                .cloned()
-                .ok_or_else(|| {
-                    unanswerable(
-                        &format!("GET DATA {p1:02X}{p2:02X} was not recorded {}", where_(sel)),
-                        0x6A88,
-                    )
-                }),
-            _ => self
-                .exact
-                .get(&(sel.df.clone(), sel.ef, cmd.to_vec()))
-                .cloned()
-                .ok_or_else(|| {
-                    unanswerable(
-                        &format!("no such exchange was recorded {}", where_(sel)),
-                        0x6D00,
-                    )
-                }),
+            Command::ReadRecord { record, p2, .. } => {
+                return found(
+                    self.records.get(&(df, ef, [record, p2])),
+                    &|| format!("record {record} was not recorded {}", where_(sel)),
+                    0x6A83,
+                );
+            }
+            Command::VerifyQuery { p2, .. } => {
+                return found(
+                    self.verify.get(&(df, ef, p2)),
+                    &|| format!("no retry counter was recorded {}", where_(sel)),
+                    0x6A88,
+                );
+            }
+            Command::GetData { tag, .. } => {
+                return found(
+                    self.get_data.get(&(df, tag.to_be_bytes())),
+                    &|| format!("GET DATA {tag:04X} was not recorded {}", where_(sel)),
+                    0x6A88,
+                );
+            }
+            _ => {
+                return found(
+                    self.exact.get(&(df, ef, cmd.to_vec())),
+                    &|| format!("no such exchange was recorded {}", where_(sel)),
+                    0x6D00,
+                );
+            }
+        };
+        // Only the two SELECTs reach here: a 9000 moves the selection.
+        if let Some((_, sw)) = split(&resp) {
+            sel.follow(&apdu.command, sw);
         }
+        Ok(resp)
     }
 
     fn read_binary(
         &self,
         sel: &Selection,
-        p1p2: [u8; 2],
+        offset: u16,
         le: Option<u8>,
     ) -> Result<Vec<u8>, Unanswerable> {
-        let (df, ef) = (sel.df.clone(), sel.ef.unwrap_or_default());
-        let offset = usize::from(u16::from_be_bytes(p1p2));
+        let (df, ef) = (sel.df_key(), sel.ef().unwrap_or_default());
+        let offset = usize::from(offset);
         let le = match le {
             Some(0) | None => 256,
             Some(n) => usize::from(n),
@@ -312,7 +287,7 @@ impl CardModel {
 }
 
 fn where_(sel: &Selection) -> String {
-    match (&sel.df, sel.ef) {
+    match (sel.df(), sel.ef()) {
         (None, None) => "at MF level".into(),
         (None, Some(ef)) => format!("at MF level, EF {}", hex::encode_upper(ef)),
         (Some(df), None) => format!("in DF {}", hex::encode_upper(df)),
@@ -329,26 +304,6 @@ fn unanswerable(why: &str, sw: u16) -> Unanswerable {
         why: why.into(),
         iso_sw: StatusWord(sw),
     }
-}
-
-/// The data field of a SELECT (Lc bytes after the header).
-fn select_data(cmd: &[u8]) -> &[u8] {
-    match cmd.get(4) {
-        Some(&lc) => {
-            let end = (5 + usize::from(lc)).min(cmd.len());
-            cmd.get(5..end).unwrap_or_default()
-        }
-        None => &[],
-    }
-}
-
-fn split(resp: &[u8]) -> Option<(&[u8], StatusWord)> {
-    let n = resp.len().checked_sub(2)?;
-    let (data, sw) = resp.split_at(n);
-    let [sw1, sw2] = *sw else {
-        return None;
-    };
-    Some((data, StatusWord::new(sw1, sw2)))
 }
 
 /// A fixture played back as a transport for `audit --replay`.

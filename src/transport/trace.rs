@@ -11,7 +11,7 @@ use std::io::Write;
 use std::time::Instant;
 
 use super::{Transport, TransportError, spaced_hex};
-use crate::fixture::carries_secret;
+use crate::card::command::carries_secret;
 use crate::privacy::{Assembly, Context, locate};
 use crate::sw::Response;
 

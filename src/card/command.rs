@@ -1,0 +1,484 @@
+//! The one command decoder: a command APDU parsed once into what it asks of the card, and
+//! the one selection tracker built on it.
+//!
+//! [`Apdu::parse`] splits the bytes into header and body (ISO/IEC 7816-4 short cases;
+//! anything else is [`Body::Malformed`]) and names the command ([`Command`]) by its class,
+//! instruction and P1, the way the replay model, the privacy context, the PC/SC backend
+//! and the trace have always read it. [`Apdu::is_read_only`] is the allow-list the guard
+//! enforces (docs/safety.md, "Read-only"):
+//!
+//! | command | bytes |
+//! |---|---|
+//! | SELECT | `00 A4 00/02/04 00/0C`, no body or `Lc data [Le]` with `Lc > 0` |
+//! | READ BINARY / READ RECORD / GET DATA | `00 B0/B2/CA P1 P2 Le`, nothing else |
+//! | GET RESPONSE | `00 C0 00 00 Le` |
+//! | VERIFY without data | exactly `00 20 00 P2` |
+//! | reader GET DATA | `FF CA P1 P2 Le` |
+//!
+//! [`Selection`] follows SELECTs the way a card does: only a `9000` moves it.
+
+use crate::sw::StatusWord;
+
+/// The issuer security domain; selecting it returns the card to the MF-level state
+/// (card-facts §1.1).
+pub const ISD_AID: [u8; 7] = [0xA0, 0x00, 0x00, 0x01, 0x51, 0x00, 0x00];
+
+/// A 2-byte file identifier.
+pub type Fid = [u8; 2];
+
+/// The body after the 4-byte header, as a short APDU lays it out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body<'a> {
+    /// Case 1: nothing.
+    Empty,
+    /// Case 2: one Le byte (`00` asks for 256).
+    Le(u8),
+    /// Case 3: `Lc data`, `Lc > 0` and exactly Lc bytes.
+    Data(&'a [u8]),
+    /// Case 4: `Lc data Le`.
+    DataLe(&'a [u8], u8),
+    /// Anything else: Lc disagreeing with the length, `Lc = 00` followed by bytes
+    /// (extended lengths), ...
+    Malformed(&'a [u8]),
+}
+
+impl<'a> Body<'a> {
+    fn parse(body: &'a [u8]) -> Body<'a> {
+        match body {
+            [] => Body::Empty,
+            [le] => Body::Le(*le),
+            [lc, rest @ ..] if *lc > 0 => {
+                let lc = usize::from(*lc);
+                match (rest.get(..lc), rest.get(lc..)) {
+                    (Some(data), Some([])) => Body::Data(data),
+                    (Some(data), Some([le])) => Body::DataLe(data, *le),
+                    _ => Body::Malformed(body),
+                }
+            }
+            _ => Body::Malformed(body),
+        }
+    }
+
+    /// Whether there is an Lc byte and every data byte it announces is there (more may
+    /// follow).
+    pub fn has_announced_data(&self) -> bool {
+        match self {
+            Body::Empty => false,
+            Body::Le(lc) => *lc == 0,
+            Body::Data(_) | Body::DataLe(..) => true,
+            Body::Malformed(b) => b.first().is_some_and(|lc| usize::from(*lc) < b.len()),
+        }
+    }
+}
+
+/// What a command asks of the card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command<'a> {
+    /// `00 A4 04`: SELECT an application by name. `aid` is the data the Lc byte announces
+    /// (as much of it as is there).
+    SelectDf { aid: &'a [u8] },
+    /// `00 A4 02`: SELECT an EF under the current DF; `None` when the data is not 2 bytes.
+    SelectEf { fid: Option<Fid> },
+    /// `00 A4` with any other P1 (`00`: the MF).
+    SelectOther,
+    /// `00 B0` with a 15-bit offset (P1 bit 8 clear) of the current EF.
+    ReadBinary { offset: u16, le: Option<u8> },
+    /// `00 B0` with a short EF identifier in P1.
+    ReadBinarySfi,
+    /// `00 B2`: READ RECORD `record`; P2 `04` reads that record of the current EF.
+    ReadRecord { record: u8, p2: u8, le: Option<u8> },
+    /// `00 CA`: GET DATA of `tag`.
+    GetData { tag: u16, le: Option<u8> },
+    /// `00 C0`: GET RESPONSE.
+    GetResponse { le: Option<u8> },
+    /// `00 20` and nothing after the header: the retry-counter query.
+    VerifyQuery { p1: u8, p2: u8 },
+    /// `00 20` with a body: would present a PIN.
+    VerifyWithData { p2: u8 },
+    /// `FF CA`: GET DATA answered by the reader (UID/ATS).
+    ReaderGetData,
+    /// Anything else.
+    Other,
+}
+
+/// A command APDU split once: header, body, and what it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Apdu<'a> {
+    pub cla: u8,
+    pub ins: u8,
+    pub p1: u8,
+    pub p2: u8,
+    pub body: Body<'a>,
+    pub command: Command<'a>,
+}
+
+/// The data field the Lc byte announces, as much of it as is there.
+fn lc_data(body: &[u8]) -> &[u8] {
+    match body {
+        [lc, rest @ ..] => rest.get(..usize::from(*lc)).unwrap_or(rest),
+        [] => &[],
+    }
+}
+
+impl<'a> Apdu<'a> {
+    /// Splits a command; `None` when it is shorter than a header.
+    pub fn parse(bytes: &'a [u8]) -> Option<Apdu<'a>> {
+        let [cla, ins, p1, p2, raw @ ..] = bytes else {
+            return None;
+        };
+        let (cla, ins, p1, p2) = (*cla, *ins, *p1, *p2);
+        let le = raw.first().copied();
+        let command = match (cla, ins) {
+            (0x00, 0xA4) if p1 == 0x04 => Command::SelectDf { aid: lc_data(raw) },
+            (0x00, 0xA4) if p1 == 0x02 => Command::SelectEf {
+                fid: Fid::try_from(lc_data(raw)).ok(),
+            },
+            (0x00, 0xA4) => Command::SelectOther,
+            (0x00, 0xB0) if p1 & 0x80 == 0 => Command::ReadBinary {
+                offset: u16::from_be_bytes([p1, p2]),
+                le,
+            },
+            (0x00, 0xB0) => Command::ReadBinarySfi,
+            (0x00, 0xB2) => Command::ReadRecord { record: p1, p2, le },
+            (0x00, 0xCA) => Command::GetData {
+                tag: u16::from_be_bytes([p1, p2]),
+                le,
+            },
+            (0x00, 0xC0) => Command::GetResponse { le },
+            (0x00, 0x20) if raw.is_empty() => Command::VerifyQuery { p1, p2 },
+            (0x00, 0x20) => Command::VerifyWithData { p2 },
+            (0xFF, 0xCA) => Command::ReaderGetData,
+            _ => Command::Other,
+        };
+        Some(Apdu {
+            cla,
+            ins,
+            p1,
+            p2,
+            body: Body::parse(raw),
+            command,
+        })
+    }
+
+    /// Whether the body has an Lc byte and all the data it announces.
+    pub fn has_announced_data(&self) -> bool {
+        self.body.has_announced_data()
+    }
+
+    /// The guard's allow-list: true only for the exact read-only forms in the module
+    /// table. Everything else — unknown instructions included — is not read-only.
+    pub fn is_read_only(&self) -> bool {
+        let case2 = matches!(self.body, Body::Le(_));
+        match self.command {
+            Command::SelectDf { .. } | Command::SelectEf { .. } | Command::SelectOther => {
+                matches!(self.p1, 0x00 | 0x02 | 0x04)
+                    && matches!(self.p2, 0x00 | 0x0C)
+                    && matches!(self.body, Body::Empty | Body::Data(_) | Body::DataLe(..))
+            }
+            Command::ReadBinary { .. }
+            | Command::ReadBinarySfi
+            | Command::ReadRecord { .. }
+            | Command::GetData { .. }
+            | Command::ReaderGetData => case2,
+            Command::GetResponse { .. } => self.p1 == 0 && self.p2 == 0 && case2,
+            Command::VerifyQuery { p1, .. } => p1 == 0x00,
+            Command::VerifyWithData { .. } | Command::Other => false,
+        }
+    }
+}
+
+/// The command a byte string is, or [`Command::Other`] when it is shorter than a header.
+pub fn decode(bytes: &[u8]) -> Command<'_> {
+    Apdu::parse(bytes).map_or(Command::Other, |a| a.command)
+}
+
+/// Whether a command carries secret data (a PIN): VERIFY and CHANGE REFERENCE DATA of any
+/// class, and `80 32`, with anything after the header. `--trace` hides such data.
+pub fn carries_secret(command: &[u8]) -> bool {
+    matches!(command, [_, 0x20 | 0x24, ..] | [0x80, 0x32, ..]) && command.len() > 4
+}
+
+/// Splits a response into data and status word; `None` without a status word.
+pub fn split_response(resp: &[u8]) -> Option<(&[u8], StatusWord)> {
+    let n = resp.len().checked_sub(2)?;
+    let (data, sw) = resp.split_at(n);
+    let [sw1, sw2] = *sw else {
+        return None;
+    };
+    Some((data, StatusWord::new(sw1, sw2)))
+}
+
+/// What an exchange did to the selection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moved {
+    Nothing,
+    /// A new application (or the MF level, after the ISD) is current; no EF is.
+    Df,
+    /// A new EF is current.
+    Ef,
+}
+
+/// The volatile selection state of a card: the current DF (`None` at MF level, after
+/// power-on or an ISD select) and EF.
+#[derive(Default, Debug, Clone, PartialEq, Eq)]
+pub struct Selection {
+    df: Option<Vec<u8>>,
+    ef: Option<Fid>,
+}
+
+impl Selection {
+    pub fn df(&self) -> Option<&[u8]> {
+        self.df.as_deref()
+    }
+
+    /// The current DF, owned (for map keys).
+    pub fn df_key(&self) -> Option<Vec<u8>> {
+        self.df.clone()
+    }
+
+    pub fn ef(&self) -> Option<Fid> {
+        self.ef
+    }
+
+    /// Follows one command and the status word it was answered with: only a `9000`
+    /// answer to a SELECT of an application or a 2-byte EF moves the selection
+    /// (card-facts §1.2).
+    pub fn follow(&mut self, command: &Command<'_>, sw: StatusWord) -> Moved {
+        if !sw.is_ok() {
+            return Moved::Nothing;
+        }
+        match *command {
+            Command::SelectDf { aid } => {
+                self.df = (aid != ISD_AID).then(|| aid.to_vec());
+                self.ef = None;
+                Moved::Df
+            }
+            Command::SelectEf { fid: Some(fid) } => {
+                self.ef = Some(fid);
+                Moved::Ef
+            }
+            _ => Moved::Nothing,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_only(bytes: &[u8]) -> bool {
+        Apdu::parse(bytes).is_some_and(|a| a.is_read_only())
+    }
+
+    const JPKI: &[u8] = &[0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01];
+
+    #[test]
+    fn decodes_every_allowed_form() {
+        let mut select = vec![0x00, 0xA4, 0x04, 0x0C, 0x0A];
+        select.extend_from_slice(JPKI);
+        assert_eq!(decode(&select), Command::SelectDf { aid: JPKI });
+        assert!(read_only(&select));
+        select.push(0x00);
+        assert_eq!(decode(&select), Command::SelectDf { aid: JPKI });
+        assert!(read_only(&select), "case 4 SELECT");
+        let ef = [0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x18];
+        assert_eq!(
+            decode(&ef),
+            Command::SelectEf {
+                fid: Some([0x00, 0x18])
+            }
+        );
+        assert!(read_only(&ef));
+        assert!(read_only(&[0x00, 0xA4, 0x02, 0x00, 0x02, 0x00, 0x18]));
+        assert!(read_only(&[0x00, 0xA4, 0x00, 0x0C]));
+        assert_eq!(decode(&[0x00, 0xA4, 0x00, 0x0C]), Command::SelectOther);
+        let cases: [(&[u8], Command<'_>); 8] = [
+            (
+                &[0x00, 0xB0, 0x01, 0x2C, 0x10],
+                Command::ReadBinary {
+                    offset: 0x012C,
+                    le: Some(0x10),
+                },
+            ),
+            (&[0x00, 0xB0, 0x81, 0x00, 0x00], Command::ReadBinarySfi),
+            (
+                &[0x00, 0xB2, 0x01, 0x04, 0x00],
+                Command::ReadRecord {
+                    record: 1,
+                    p2: 4,
+                    le: Some(0),
+                },
+            ),
+            (
+                &[0x00, 0xCA, 0x00, 0x45, 0x00],
+                Command::GetData {
+                    tag: 0x0045,
+                    le: Some(0),
+                },
+            ),
+            (
+                &[0x00, 0xC0, 0x00, 0x00, 0x10],
+                Command::GetResponse { le: Some(0x10) },
+            ),
+            (
+                &[0x00, 0x20, 0x00, 0x80],
+                Command::VerifyQuery { p1: 0, p2: 0x80 },
+            ),
+            (&[0xFF, 0xCA, 0x00, 0x00, 0x00], Command::ReaderGetData),
+            (&[0xFF, 0xCA, 0x01, 0x00, 0x00], Command::ReaderGetData),
+        ];
+        for (bytes, want) in cases {
+            assert_eq!(decode(bytes), want, "{bytes:02X?}");
+            assert!(read_only(bytes), "{bytes:02X?}");
+        }
+    }
+
+    #[test]
+    fn refuses_near_misses() {
+        for bytes in [
+            // Wrong class.
+            &[0x80, 0xA4, 0x04, 0x0C, 0x02, 0xD3, 0x92][..],
+            &[0x0C, 0xB0, 0x00, 0x00, 0x00],
+            &[0x80, 0x20, 0x00, 0x80],
+            &[0x00, 0xCA + 1, 0x00, 0x00, 0x00],
+            // Wrong P1 / P2.
+            &[0x00, 0xA4, 0x01, 0x0C, 0x02, 0x00, 0x18],
+            &[0x00, 0xA4, 0x04, 0x04, 0x02, 0xD3, 0x92],
+            &[0x00, 0xC0, 0x01, 0x00, 0x10],
+            &[0x00, 0xC0, 0x00, 0x01, 0x10],
+            &[0x00, 0x20, 0x01, 0x80],
+            // Lc disagreeing with the data.
+            &[0x00, 0xA4, 0x04, 0x0C, 0x05, 0x01],
+            &[0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x18, 0x00, 0x00],
+            &[0x00, 0xA4, 0x02, 0x0C, 0x00],
+            &[0x00, 0xA4, 0x02, 0x0C, 0x02],
+            // Data where only Le belongs, or no Le at all.
+            &[0x00, 0xB0, 0x00, 0x00, 0x01, 0x00],
+            &[0x00, 0xB2, 0x01, 0x04],
+            &[0x00, 0xCA, 0x00, 0x45],
+            &[0x00, 0xC0, 0x00, 0x00],
+            &[0xFF, 0xCA, 0x00, 0x00],
+            // Extended lengths.
+            &[0x00, 0xB0, 0x00, 0x00, 0x00, 0x01, 0x00],
+            &[0x00, 0xA4, 0x04, 0x0C, 0x00, 0x00, 0x02, 0xD3, 0x92],
+            // A VERIFY with anything after the header.
+            &[0x00, 0x20, 0x00, 0x80, 0x04, 0x31, 0x32, 0x33, 0x34],
+            &[0x00, 0x20, 0x00, 0x80, 0x00],
+        ] {
+            assert!(!read_only(bytes), "{bytes:02X?}");
+        }
+        // Truncated headers do not parse at all.
+        for n in 0..4 {
+            assert!(Apdu::parse(&[0x00, 0xB0, 0x00, 0x00][..n]).is_none());
+            assert_eq!(decode(&[0x00, 0xB0, 0x00, 0x00][..n]), Command::Other);
+        }
+    }
+
+    #[test]
+    fn bodies_follow_the_short_cases() {
+        assert_eq!(Body::parse(&[]), Body::Empty);
+        assert_eq!(Body::parse(&[0x00]), Body::Le(0));
+        assert_eq!(Body::parse(&[0x01, 0xAA]), Body::Data(&[0xAA]));
+        assert_eq!(Body::parse(&[0x01, 0xAA, 0x00]), Body::DataLe(&[0xAA], 0));
+        assert_eq!(Body::parse(&[0x02, 0xAA]), Body::Malformed(&[0x02, 0xAA]));
+        assert_eq!(
+            Body::parse(&[0x00, 0x00, 0x01]),
+            Body::Malformed(&[0x00, 0x00, 0x01])
+        );
+        assert_eq!(
+            Body::parse(&[0x01, 0xAA, 0xBB, 0xCC]),
+            Body::Malformed(&[0x01, 0xAA, 0xBB, 0xCC])
+        );
+    }
+
+    #[test]
+    fn announced_data_is_there_exactly_when_lc_fits() {
+        // The rule redaction comments used: `[.., lc, data @ ..] if lc <= data.len()`.
+        for body in [
+            &[][..],
+            &[0x00],
+            &[0x03],
+            &[0x00, 0xAA],
+            &[0x02, 0xAA],
+            &[0x02, 0xAA, 0xBB],
+            &[0x02, 0xAA, 0xBB, 0x00],
+            &[0x02, 0xAA, 0xBB, 0x00, 0x00],
+        ] {
+            let want = matches!(body, [lc, data @ ..] if usize::from(*lc) <= data.len());
+            assert_eq!(Body::parse(body).has_announced_data(), want, "{body:02X?}");
+        }
+    }
+
+    #[test]
+    fn a_select_with_short_data_names_what_is_there() {
+        // The replay model and the privacy context have always read such a SELECT leniently.
+        assert_eq!(
+            decode(&[0x00, 0xA4, 0x04, 0x0C, 0x05, 0xD3]),
+            Command::SelectDf { aid: &[0xD3] }
+        );
+        assert_eq!(
+            decode(&[0x00, 0xA4, 0x02, 0x0C, 0x03, 0x00, 0x18, 0x00]),
+            Command::SelectEf { fid: None }
+        );
+    }
+
+    #[test]
+    fn secret_data_is_recognised_as_the_fixture_parser_does() {
+        for cla in [0x00, 0x0C, 0x80, 0xFF] {
+            for ins in [0x20, 0x24, 0x32, 0xA4, 0xB0] {
+                for body in [&[][..], &[0x00], &[0x04, 0x31, 0x32, 0x33, 0x34]] {
+                    let cmd = [&[cla, ins, 0x00, 0x80][..], body].concat();
+                    for len in 0..=cmd.len() {
+                        let c = &cmd[..len];
+                        assert_eq!(
+                            carries_secret(c),
+                            crate::fixture::carries_secret(c),
+                            "{c:02X?}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(carries_secret(&[0x00, 0x20, 0x00, 0x80, 0x00]));
+        assert!(!carries_secret(&[0x00, 0x20, 0x00, 0x80]));
+    }
+
+    #[test]
+    fn the_selection_moves_only_on_9000() {
+        let ok = StatusWord(0x9000);
+        let mut s = Selection::default();
+        let jpki = Command::SelectDf { aid: JPKI };
+        let ef = Command::SelectEf {
+            fid: Some([0x00, 0x18]),
+        };
+        assert_eq!(s.follow(&jpki, StatusWord(0x6A82)), Moved::Nothing);
+        assert_eq!(s, Selection::default());
+        assert_eq!(s.follow(&jpki, ok), Moved::Df);
+        assert_eq!(s.df(), Some(JPKI));
+        assert_eq!(s.follow(&ef, ok), Moved::Ef);
+        assert_eq!(s.ef(), Some([0x00, 0x18]));
+        // A failed SELECT keeps the current EF; so do reads and a malformed EF select.
+        let other = Command::SelectEf {
+            fid: Some([0x00, 0x99]),
+        };
+        assert_eq!(s.follow(&other, StatusWord(0x6A82)), Moved::Nothing);
+        assert_eq!(
+            s.follow(&Command::SelectEf { fid: None }, ok),
+            Moved::Nothing
+        );
+        assert_eq!(
+            s.follow(&decode(&[0x00, 0xB0, 0x00, 0x00, 0x00]), ok),
+            Moved::Nothing
+        );
+        assert_eq!(s.ef(), Some([0x00, 0x18]));
+        // A new application clears the EF; the ISD returns to MF level.
+        assert_eq!(
+            s.follow(&Command::SelectDf { aid: &ISD_AID }, ok),
+            Moved::Df
+        );
+        assert_eq!((s.df(), s.ef()), (None, None));
+        // 6282 or 61xx is not 9000.
+        assert_eq!(s.follow(&jpki, StatusWord(0x6100)), Moved::Nothing);
+        assert_eq!(s.df(), None);
+    }
+}
