@@ -44,7 +44,7 @@ use proptest::test_runner::{Config, RngAlgorithm, RngSeed, TestError, TestRng, T
 const DEFAULT_CASES: u32 = 3000;
 
 /// Faults strike among the first this many commands; a complete audit of a shipped fixture
-/// takes about 110, so faults can strike anywhere in it.
+/// takes 94 (more when faults bring GET RESPONSEs and retries), so faults can strike anywhere.
 const MAX_STEPS: usize = 160;
 
 /// Fault rates (per mille) from 0.1 % to 50 %, spread so that deep walks and chaos both occur.
