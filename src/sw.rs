@@ -12,7 +12,7 @@ pub struct StatusWord(pub u16);
 
 /// What a status word means in the commands this tool sends.
 ///
-/// Sources: ISO/IEC 7816-4 §5.6 and ../shared/docs/card-facts.md §1.2 and §3.3.
+/// Sources: ISO/IEC 7816-4 §5.6 and docs/card-facts.md §1.2 and §3.3.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SwKind {
     /// `9000`

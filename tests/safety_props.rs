@@ -9,17 +9,21 @@
 //! - the audit never panics, stays under the APDU limit, and always returns a report that
 //!   renders as text and as JSON (which reads back into the model).
 //!
-//! A behaviour is a seed: it picks a shipped fixture as the base card (or none: a card
-//! made up on the fly) and a fault rate, then answers each command from the base card and
-//! mutates the answer with that probability (random or documented status words, 61xx and
-//! 6Cxx, empty, one-byte and truncated responses, huge claimed lengths, oversized answers,
-//! absent files, garbage data, transport faults).
+//! A behaviour is a value `proptest` generates: a shipped fixture as the base card (or none:
+//! a card made up on the fly, answering from a short cycle of generated answers), the audit's
+//! date and options, and faults at chosen command numbers, as many as a fault rate from
+//! 0.1 % to 50 % gives. A fault turns the card's answer into a hostile one (random or
+//! documented status words, 61xx and 6Cxx, empty, one-byte and truncated responses, huge
+//! claimed lengths, oversized answers, absent files, garbage data, transport faults). A
+//! failing behaviour is shrunk (fewer, earlier and simpler faults, a simpler card) and
+//! printed.
 //!
-//! `MYNA_PROP_CASES` sets the number of behaviours (default 3000); `MYNA_PROP_SEED` runs
-//! one behaviour (the seed a failure prints).
+//! `MYNA_PROP_CASES` sets the number of behaviours (default 3000); `MYNA_PROP_SEED` sets the
+//! generator's seed (default 0, so every run checks the same behaviours).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
+use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::time::Instant;
@@ -31,36 +35,20 @@ use myna_audit::fixture::Fixture;
 use myna_audit::report::{self, Report, Source};
 use myna_audit::transport::replay::Replayer;
 use myna_audit::transport::{ReadOnly, Transport, TransportError};
+use proptest::collection::vec;
+use proptest::option;
+use proptest::prelude::*;
+use proptest::sample::{self, Index};
+use proptest::test_runner::{Config, RngAlgorithm, RngSeed, TestError, TestRng, TestRunner};
 
-const DEFAULT_CASES: u64 = 3000;
+const DEFAULT_CASES: u32 = 3000;
 
-/// splitmix64: small, seedable, good enough to pick behaviours.
-struct Rng(u64);
+/// Faults strike among the first this many commands; a complete audit of a shipped fixture
+/// takes 94 (more when faults bring GET RESPONSEs and retries), so faults can strike anywhere.
+const MAX_STEPS: usize = 160;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn chance(&mut self, per_mille: u64) -> bool {
-        self.below(1000) < per_mille
-    }
-    fn byte(&mut self) -> u8 {
-        self.next() as u8
-    }
-    fn bytes(&mut self, n: usize) -> Vec<u8> {
-        (0..n).map(|_| self.byte()).collect()
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
-}
+/// Fault rates (per mille) from 0.1 % to 50 %, spread so that deep walks and chaos both occur.
+const FAULT_PER_MILLE: [u32; 7] = [1, 3, 10, 30, 100, 300, 500];
 
 /// Status words the chip map and ISO 7816-4 document, to place where they are unexpected.
 const DOCUMENTED: [u16; 16] = [
@@ -68,11 +56,192 @@ const DOCUMENTED: [u16; 16] = [
     0x6A88, 0x6300, 0x6983, 0x6E00,
 ];
 
+/// Headers claiming lengths no short READ BINARY can deliver.
+const HUGE_HEADERS: [&[u8]; 4] = [
+    &[0x30, 0x83, 0xFF, 0xFF, 0xFF],
+    &[0x30, 0x82, 0x7F, 0xFF],
+    &[0x30, 0x84, 0xFF, 0xFF, 0xFF, 0xFF],
+    &[0x30, 0x80],
+];
+
+/// What turns a well-formed answer into a hostile one.
+#[derive(Debug, Clone)]
+enum Fault {
+    /// The data kept, a documented status word where it is unexpected.
+    DocumentedSw(Index),
+    /// Any status word, with or without the data.
+    AnySw { keep_data: bool, sw: u16 },
+    /// `61xx`: more data waiting.
+    MoreData(u8),
+    /// `6Cxx` and no data: wrong length.
+    WrongLength(u8),
+    /// Nothing at all.
+    Empty,
+    /// A single byte.
+    OneByte(u8),
+    /// Data cut short, status word kept.
+    Truncated(Index),
+    /// Cut anywhere, status word possibly lost.
+    Cut(Index),
+    /// The data starts with a header claiming a huge length.
+    HugeLength(Index),
+    /// More data than any short APDU can carry (bytes past 256).
+    Oversized(usize),
+    /// `6A82`: the file is not there.
+    NotFound,
+    /// Bytes of the data replaced.
+    Garbage(Vec<(Index, u8)>),
+    /// The transport fails.
+    Transport(Index),
+    /// `9000` to a VERIFY, `6282` elsewhere.
+    SuccessOrWarning,
+    /// Random bytes and `9000`.
+    RandomData { len: usize, seed: u64 },
+    /// A bare `6100`.
+    Bare6100,
+}
+
+fn fault() -> impl Strategy<Value = Fault> {
+    prop_oneof![
+        any::<Index>().prop_map(Fault::DocumentedSw),
+        (any::<bool>(), any::<u16>()).prop_map(|(keep_data, sw)| Fault::AnySw { keep_data, sw }),
+        any::<u8>().prop_map(Fault::MoreData),
+        any::<u8>().prop_map(Fault::WrongLength),
+        Just(Fault::Empty),
+        any::<u8>().prop_map(Fault::OneByte),
+        any::<Index>().prop_map(Fault::Truncated),
+        any::<Index>().prop_map(Fault::Cut),
+        any::<Index>().prop_map(Fault::HugeLength),
+        (1..70_000usize).prop_map(Fault::Oversized),
+        Just(Fault::NotFound),
+        vec((any::<Index>(), any::<u8>()), 1..=8).prop_map(Fault::Garbage),
+        any::<Index>().prop_map(Fault::Transport),
+        Just(Fault::SuccessOrWarning),
+        (0..300usize, any::<u64>()).prop_map(|(len, seed)| Fault::RandomData { len, seed }),
+        Just(Fault::Bare6100),
+    ]
+}
+
+/// What a made-up card answers to a VERIFY.
+#[derive(Debug, Clone)]
+enum MadeUpVerify {
+    Counter(u8),
+    Documented(Index),
+    Success,
+    Any(u16),
+}
+
+/// What a made-up card answers to one command (when there is no base card, or the base
+/// card cannot answer).
+#[derive(Debug, Clone)]
+struct MadeUp {
+    /// SELECT: `None` is `9000`.
+    select_sw: Option<Index>,
+    verify: MadeUpVerify,
+    /// READ/GET: `None` delivers all the bytes asked for, else a share of them.
+    read_len: Option<Index>,
+    /// Seed of the data bytes.
+    read_seed: u64,
+    /// Start the data like a DER object (`30 82 hi ..`) so the file reader follows a header.
+    der_header: Option<u8>,
+    /// `6282` instead of `9000` after the data.
+    read_warning: bool,
+}
+
+impl Default for MadeUp {
+    fn default() -> Self {
+        MadeUp {
+            select_sw: None,
+            verify: MadeUpVerify::Counter(3),
+            read_len: None,
+            read_seed: 0,
+            der_header: None,
+            read_warning: false,
+        }
+    }
+}
+
+fn made_up() -> impl Strategy<Value = MadeUp> {
+    let verify = prop_oneof![
+        (0u8..16).prop_map(MadeUpVerify::Counter),
+        any::<Index>().prop_map(MadeUpVerify::Documented),
+        Just(MadeUpVerify::Success),
+        any::<u16>().prop_map(MadeUpVerify::Any),
+    ];
+    (
+        option::weighted(0.3, any::<Index>()),
+        verify,
+        option::of(any::<Index>()),
+        any::<u64>(),
+        option::of(0u8..8),
+        proptest::bool::weighted(0.2),
+    )
+        .prop_map(
+            |(select_sw, verify, read_len, read_seed, der_header, read_warning)| MadeUp {
+                select_sw,
+                verify,
+                read_len,
+                read_seed,
+                der_header,
+                read_warning,
+            },
+        )
+}
+
+/// One generated card behaviour.
+#[derive(Debug, Clone)]
+struct Behaviour {
+    /// Index into the shipped fixtures; past the end means no base card.
+    base: usize,
+    as_of: time::Date,
+    show_identifiers: bool,
+    /// Faults by command number (the first for a number counts). Their count follows a fault
+    /// rate; shrinking removes them and moves them earlier.
+    faults: Vec<(usize, Fault)>,
+    /// What a made-up card answers: command `n` uses entry `n % len`.
+    made_up: Vec<MadeUp>,
+}
+
+fn behaviour(bases: usize) -> impl Strategy<Value = Behaviour> {
+    let as_of = sample::select(vec![
+        time::macros::date!(2020 - 01 - 01),
+        time::macros::date!(2026 - 06 - 01),
+        time::macros::date!(2040 - 12 - 31),
+    ]);
+    (
+        0..=bases,
+        sample::select(FAULT_PER_MILLE.to_vec()),
+        as_of,
+        any::<bool>(),
+        vec(made_up(), 1..=16),
+    )
+        .prop_flat_map(|(base, per_mille, as_of, show_identifiers, made_up)| {
+            // On average `per_mille` of the first MAX_STEPS commands get a fault.
+            let most = (2 * MAX_STEPS * per_mille as usize / 1000).max(1);
+            vec((0..MAX_STEPS, fault()), 0..=most).prop_map(move |faults| Behaviour {
+                base,
+                as_of,
+                show_identifiers,
+                faults,
+                made_up: made_up.clone(),
+            })
+        })
+}
+
+/// `n` bytes drawn from `seed` (proptest's own generator, so a step stays small).
+fn bytes(seed: u64, n: usize) -> Vec<u8> {
+    let mut key = [0u8; 16];
+    key[..8].copy_from_slice(&seed.to_le_bytes());
+    key[8..].copy_from_slice(&(!seed).to_le_bytes());
+    let mut out = vec![0; n];
+    TestRng::from_seed(RngAlgorithm::XorShift, &key).fill_bytes(&mut out);
+    out
+}
+
 /// The card side of one behaviour: answers every command, records every command.
-struct Generated {
-    rng: Rng,
+struct Generated<'a> {
     base: Option<Replayer>,
-    fault_per_mille: u64,
+    behaviour: &'a Behaviour,
     seen: Vec<Vec<u8>>,
 }
 
@@ -81,147 +250,117 @@ fn with_sw(mut data: Vec<u8>, sw: u16) -> Vec<u8> {
     data
 }
 
-impl Generated {
-    /// An answer a card might give when there is no base card, or the base cannot answer.
-    fn plausible(&mut self, cmd: &[u8]) -> Vec<u8> {
-        let rng = &mut self.rng;
-        match cmd {
-            [_, 0xA4, ..] => {
-                if rng.chance(700) {
-                    with_sw(Vec::new(), 0x9000)
-                } else {
-                    with_sw(Vec::new(), *rng.pick(&DOCUMENTED))
-                }
-            }
-            [_, 0x20, ..] => {
-                let sw = match rng.below(4) {
-                    0 => 0x63C0 | rng.below(16) as u16,
-                    1 => *rng.pick(&DOCUMENTED),
-                    2 => 0x9000,
-                    _ => rng.next() as u16,
-                };
-                with_sw(Vec::new(), sw)
-            }
-            [_, 0xB0 | 0xB2 | 0xCA | 0xC0, _, _, le] => {
-                let le = if *le == 0 { 256 } else { usize::from(*le) };
-                let n = if rng.chance(500) {
-                    le
-                } else {
-                    rng.below(le as u64 + 1) as usize
-                };
-                let mut data = rng.bytes(n);
-                // Often start like a DER object so the file reader follows a header.
-                if !data.is_empty() && rng.chance(500) {
+/// An answer a card might give when there is no base card, or the base cannot answer.
+fn plausible(cmd: &[u8], m: &MadeUp) -> Vec<u8> {
+    match cmd {
+        [_, 0xA4, ..] => with_sw(
+            Vec::new(),
+            m.select_sw.map_or(0x9000, |i| *i.get(&DOCUMENTED)),
+        ),
+        [_, 0x20, ..] => {
+            let sw = match &m.verify {
+                MadeUpVerify::Counter(n) => 0x63C0 | u16::from(*n),
+                MadeUpVerify::Documented(i) => *i.get(&DOCUMENTED),
+                MadeUpVerify::Success => 0x9000,
+                MadeUpVerify::Any(sw) => *sw,
+            };
+            with_sw(Vec::new(), sw)
+        }
+        [_, 0xB0 | 0xB2 | 0xCA | 0xC0, _, _, le] => {
+            let le = if *le == 0 { 256 } else { usize::from(*le) };
+            let n = m.read_len.map_or(le, |i| i.index(le + 1));
+            let mut data = bytes(m.read_seed, n);
+            if let Some(hi) = m.der_header {
+                if !data.is_empty() {
                     data[0] = 0x30;
                     if data.len() > 3 {
                         data[1] = 0x82;
-                        data[2] = rng.below(8) as u8;
+                        data[2] = hi;
                     }
                 }
-                with_sw(data, if rng.chance(800) { 0x9000 } else { 0x6282 })
             }
-            _ => with_sw(Vec::new(), 0x6D00),
+            with_sw(data, if m.read_warning { 0x6282 } else { 0x9000 })
         }
-    }
-
-    /// Turns a well-formed answer into a hostile one.
-    fn mutate(&mut self, cmd: &[u8], resp: Vec<u8>) -> Result<Vec<u8>, TransportError> {
-        let rng = &mut self.rng;
-        let split = resp.len().saturating_sub(2);
-        let data = resp[..split].to_vec();
-        Ok(match rng.below(16) {
-            0 => with_sw(data, *rng.pick(&DOCUMENTED)),
-            1 => with_sw(
-                if rng.chance(500) { data } else { Vec::new() },
-                rng.next() as u16,
-            ),
-            2 => with_sw(data, 0x6100 | u16::from(rng.byte())),
-            3 => with_sw(Vec::new(), 0x6C00 | u16::from(rng.byte())),
-            4 => Vec::new(),
-            5 => vec![rng.byte()],
-            6 => {
-                // Truncated data, status word kept.
-                let keep = rng.below(data.len() as u64 + 1) as usize;
-                let sw = resp[split..].to_vec();
-                let mut r = data[..keep].to_vec();
-                r.extend_from_slice(&sw);
-                r
-            }
-            7 => {
-                // Cut anywhere, status word possibly lost.
-                let keep = rng.below(resp.len() as u64 + 1) as usize;
-                resp[..keep].to_vec()
-            }
-            8 => {
-                // A header claiming a huge length.
-                let mut d = data;
-                let claim: &[u8] = match rng.below(4) {
-                    0 => &[0x30, 0x83, 0xFF, 0xFF, 0xFF],
-                    1 => &[0x30, 0x82, 0x7F, 0xFF],
-                    2 => &[0x30, 0x84, 0xFF, 0xFF, 0xFF, 0xFF],
-                    _ => &[0x30, 0x80],
-                };
-                if d.len() < claim.len() {
-                    d.resize(claim.len(), 0);
-                }
-                d[..claim.len()].copy_from_slice(claim);
-                with_sw(d, 0x9000)
-            }
-            9 => {
-                // More data than any short APDU can carry.
-                let n = 257 + rng.below(70_000) as usize;
-                with_sw(vec![0x30; n], 0x9000)
-            }
-            10 => with_sw(Vec::new(), 0x6A82),
-            11 => {
-                // Garbage in the data.
-                let mut d = data;
-                for _ in 0..=rng.below(8) {
-                    if !d.is_empty() {
-                        let i = rng.below(d.len() as u64) as usize;
-                        d[i] = rng.byte();
-                    }
-                }
-                with_sw(d, 0x9000)
-            }
-            12 => {
-                return Err(match rng.below(5) {
-                    0 => TransportError::CardRemoved,
-                    1 => TransportError::CardReset,
-                    2 => TransportError::ServiceStopped,
-                    3 => TransportError::MalformedResponse {
-                        detail: "generated".into(),
-                    },
-                    _ => TransportError::Pcsc("generated".into()),
-                });
-            }
-            13 => {
-                if matches!(cmd, [_, 0x20, ..]) {
-                    with_sw(Vec::new(), 0x9000)
-                } else {
-                    with_sw(data, 0x6282)
-                }
-            }
-            14 => {
-                let n = rng.below(300) as usize;
-                with_sw(rng.bytes(n), 0x9000)
-            }
-            _ => with_sw(Vec::new(), 0x6100),
-        })
+        _ => with_sw(Vec::new(), 0x6D00),
     }
 }
 
-impl Transport for Generated {
+/// Turns a well-formed answer into a hostile one.
+fn mutate(cmd: &[u8], resp: Vec<u8>, fault: &Fault) -> Result<Vec<u8>, TransportError> {
+    let split = resp.len().saturating_sub(2);
+    let data = resp[..split].to_vec();
+    Ok(match fault {
+        Fault::DocumentedSw(i) => with_sw(data, *i.get(&DOCUMENTED)),
+        Fault::AnySw { keep_data, sw } => with_sw(if *keep_data { data } else { Vec::new() }, *sw),
+        Fault::MoreData(n) => with_sw(data, 0x6100 | u16::from(*n)),
+        Fault::WrongLength(n) => with_sw(Vec::new(), 0x6C00 | u16::from(*n)),
+        Fault::Empty => Vec::new(),
+        Fault::OneByte(b) => vec![*b],
+        Fault::Truncated(i) => {
+            let mut r = data[..i.index(data.len() + 1)].to_vec();
+            r.extend_from_slice(&resp[split..]);
+            r
+        }
+        Fault::Cut(i) => resp[..i.index(resp.len() + 1)].to_vec(),
+        Fault::HugeLength(i) => {
+            let claim = *i.get(&HUGE_HEADERS);
+            let mut d = data;
+            if d.len() < claim.len() {
+                d.resize(claim.len(), 0);
+            }
+            d[..claim.len()].copy_from_slice(claim);
+            with_sw(d, 0x9000)
+        }
+        Fault::Oversized(extra) => with_sw(vec![0x30; 256 + extra], 0x9000),
+        Fault::NotFound => with_sw(Vec::new(), 0x6A82),
+        Fault::Garbage(changes) => {
+            let mut d = data;
+            for (i, b) in changes {
+                if !d.is_empty() {
+                    let at = i.index(d.len());
+                    d[at] = *b;
+                }
+            }
+            with_sw(d, 0x9000)
+        }
+        Fault::Transport(i) => {
+            return Err(match i.index(5) {
+                0 => TransportError::CardRemoved,
+                1 => TransportError::CardReset,
+                2 => TransportError::ServiceStopped,
+                3 => TransportError::MalformedResponse {
+                    detail: "generated".into(),
+                },
+                _ => TransportError::Pcsc("generated".into()),
+            });
+        }
+        Fault::SuccessOrWarning => {
+            if matches!(cmd, [_, 0x20, ..]) {
+                with_sw(Vec::new(), 0x9000)
+            } else {
+                with_sw(data, 0x6282)
+            }
+        }
+        Fault::RandomData { len, seed } => with_sw(bytes(*seed, *len), 0x9000),
+        Fault::Bare6100 => with_sw(Vec::new(), 0x6100),
+    })
+}
+
+impl Transport for Generated<'_> {
     fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
+        let n = self.seen.len();
         self.seen.push(command.to_vec());
-        let base = match self.base.as_mut().map(|b| b.answer(command)) {
+        let b = self.behaviour;
+        let base = match self.base.as_mut().map(|r| r.answer(command)) {
             Some(Ok(resp)) => resp,
-            Some(Err(_)) | None => self.plausible(command),
+            Some(Err(_)) | None => match b.made_up.get(n % b.made_up.len().max(1)) {
+                Some(m) => plausible(command, m),
+                None => plausible(command, &MadeUp::default()),
+            },
         };
-        if self.rng.chance(self.fault_per_mille) {
-            self.mutate(command, base)
-        } else {
-            Ok(base)
+        match b.faults.iter().find(|(at, _)| *at == n).map(|(_, f)| f) {
+            Some(fault) => mutate(command, base, fault),
+            None => Ok(base),
         }
     }
     fn reader_name(&self) -> &str {
@@ -268,21 +407,11 @@ struct Outcome {
     complete: bool,
 }
 
-fn run_one(seed: u64, bases: &[Fixture]) -> Result<Outcome, String> {
-    let mut rng = Rng(seed);
-    let base = match rng.below(bases.len() as u64 + 1) as usize {
-        i if i < bases.len() => Some(Replayer::new(&bases[i], "base")),
-        _ => None,
-    };
-    // Fault rates from 0.1 % to 50 %, spread so that deep walks and chaos both occur.
-    let fault_per_mille = *rng.pick(&[1, 3, 10, 30, 100, 300, 500]);
+fn run_one(b: &Behaviour, bases: &[Fixture]) -> Result<Outcome, String> {
+    let base = bases.get(b.base).map(|f| Replayer::new(f, "base"));
     let opts = AuditOptions {
-        as_of: *rng.pick(&[
-            time::macros::date!(2020 - 01 - 01),
-            time::macros::date!(2026 - 06 - 01),
-            time::macros::date!(2040 - 12 - 31),
-        ]),
-        show_identifiers: rng.chance(500),
+        as_of: b.as_of,
+        show_identifiers: b.show_identifiers,
         redacted_certificates: Vec::new(),
         source: Source {
             kind: report::SourceKind::Replay,
@@ -291,9 +420,8 @@ fn run_one(seed: u64, bases: &[Fixture]) -> Result<Outcome, String> {
         },
     };
     let generated = Generated {
-        rng: Rng(rng.next()),
         base,
-        fault_per_mille,
+        behaviour: b,
         seen: Vec::new(),
     };
     let outcome = catch_unwind(AssertUnwindSafe(move || {
@@ -366,42 +494,50 @@ fn run_one(seed: u64, bases: &[Fixture]) -> Result<Outcome, String> {
 #[test]
 fn the_audit_is_read_only_bounded_and_total_over_generated_cards() {
     let bases = load_bases();
-    let (first, cases) = match std::env::var("MYNA_PROP_SEED") {
-        Ok(s) => (s.parse::<u64>().expect("MYNA_PROP_SEED is a number"), 1),
-        Err(_) => (
-            0,
-            std::env::var("MYNA_PROP_CASES")
-                .ok()
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(DEFAULT_CASES),
-        ),
+    let number = |name: &str| {
+        std::env::var(name).ok().map(|s| {
+            s.parse::<u64>()
+                .unwrap_or_else(|_| panic!("{name} must be a number, not {s:?}"))
+        })
     };
+    let cases =
+        number("MYNA_PROP_CASES").map_or(DEFAULT_CASES, |n| u32::try_from(n).unwrap_or(u32::MAX));
+    let seed = number("MYNA_PROP_SEED").unwrap_or(0);
+    let mut runner = TestRunner::new(Config {
+        cases,
+        rng_seed: RngSeed::Fixed(seed),
+        // Failures are printed shrunk; nothing is written next to the sources.
+        failure_persistence: None,
+        max_shrink_iters: 1024,
+        ..Config::default()
+    });
+
     let start = Instant::now();
-    let (mut commands, mut complete) = (0usize, 0usize);
-    let mut failures = Vec::new();
-    for seed in first..first + cases {
-        match run_one(seed, &bases) {
-            Ok(o) => {
-                commands += o.commands;
-                complete += usize::from(o.complete);
-            }
-            Err(e) => failures.push(format!("seed {seed}: {e}")),
-        }
-    }
+    let (runs, commands, complete) = (Cell::new(0usize), Cell::new(0usize), Cell::new(0usize));
+    let result = runner.run(&behaviour(bases.len()), |b| {
+        let o = run_one(&b, &bases).map_err(TestCaseError::fail)?;
+        runs.set(runs.get() + 1);
+        commands.set(commands.get() + o.commands);
+        complete.set(complete.get() + usize::from(o.complete));
+        Ok(())
+    });
+    let (runs, commands, complete) = (runs.get(), commands.get(), complete.get());
     eprintln!(
-        "safety_props: {cases} generated card behaviours, {commands} commands, {complete} complete audits, {:.2} s",
+        "safety_props: {runs} generated card behaviours (seed {seed}), {commands} commands, {complete} complete audits, {:.2} s",
         start.elapsed().as_secs_f64()
     );
-    assert!(
-        failures.is_empty(),
-        "{} of {cases} behaviours broke a safety property (rerun one with MYNA_PROP_SEED=N):\n{}",
-        failures.len(),
-        failures[..failures.len().min(20)].join("\n")
-    );
+    match result {
+        Ok(()) => {}
+        Err(TestError::Fail(why, b)) => panic!(
+            "a behaviour broke a safety property: {why}\nminimal behaviour (after shrinking): {b:#?}"
+        ),
+        Err(TestError::Abort(why)) => panic!("the property test aborted: {why}"),
+    }
     // The generator must reach deep: some audits finish despite faults.
     if cases >= 100 {
+        assert_eq!(runs, cases as usize, "every behaviour ran");
         assert!(complete > 0, "no generated behaviour completed an audit");
-        assert!(commands > cases as usize * 20, "the audits stayed shallow");
+        assert!(commands > runs * 20, "the audits stayed shallow");
     }
 }
 

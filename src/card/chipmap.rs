@@ -3,7 +3,7 @@
 //! One table per application: its AID, its keys (PINs and the codes printed on the card)
 //! and its EFs with what they hold and who may read them. The audit walks these tables;
 //! docs/chip-map.md is their human-readable form. Every fact cites a section of
-//! ../shared/docs/card-facts.md ("CF §x"), which names the public sources behind it.
+//! docs/card-facts.md ("CF §x"), which names the public sources behind it.
 
 use serde::{Deserialize, Serialize};
 
@@ -722,7 +722,7 @@ pub fn markdown() -> String {
         s,
         "Generated from `src/card/chipmap.rs` (`cargo test --test docs` checks it; \
          `MYNA_AUDIT_UPDATE_DOCS=1 cargo test --test docs` rewrites it). \"CF §x\" cites \
-         `../shared/docs/card-facts.md`, which names the public source behind each fact. \
+         `docs/card-facts.md`, which names the public source behind each fact. \
          Access tiers: **free** = no secret; **card-surface** = opened by what is printed on the card \
          (照合番号A = the My Number on the back, 照合番号B = birth date + expiry year + security code, the \
          birth date); **PIN** = a memorised PIN or password; **never** = key object; **unknown** = the public \

@@ -1,7 +1,10 @@
 //! The five synthetic cards: who they pretend to belong to, their fictional identifiers, and
 //! what each answers. Every person and number here is made up.
 
-use crate::date::Date;
+use time::error::ComponentRange;
+use time::macros::date;
+
+use crate::date::{self, Date};
 use crate::fixture::sw;
 
 /// ATR of the contactless interface as PC/SC part 3 readers build it (card-facts §5,
@@ -86,18 +89,18 @@ impl MynaCard {
     }
 
     /// Card expiry: the 10th birthday after issue, the 5th if the holder was under 18.
-    pub fn card_expiry(&self) -> Date {
-        let n = if self.born.age_on(self.issued) >= 18 {
+    pub fn card_expiry(&self) -> Result<Date, ComponentRange> {
+        let n = if date::age_on(self.born, self.issued) >= 18 {
             10
         } else {
             5
         };
-        self.born.nth_birthday_after(self.issued, n)
+        date::nth_birthday_after(self.born, self.issued, n)
     }
 
     /// End of the 利用者証明用電子証明書: the 5th birthday after issue.
-    pub fn auth_cert_expiry(&self) -> Date {
-        self.born.nth_birthday_after(self.issued, 5)
+    pub fn auth_cert_expiry(&self) -> Result<Date, ComponentRange> {
+        date::nth_birthday_after(self.born, self.issued, 5)
     }
 }
 
@@ -109,8 +112,8 @@ pub fn myna_cards() -> Vec<MynaCard> {
             summary: "A typical adult's card: every application present, every counter full, \
                       certificates valid.",
             holder: "見本 花子",
-            born: Date::new(1985, 4, 1),
-            issued: Date::new(2024, 7, 10),
+            born: date!(1985 - 04 - 01),
+            issued: date!(2024 - 07 - 10),
             my_number_base: "12345678901",
             card_serial: "999000000000101",
             card_id: "SYNTHCARDID00101",
@@ -127,8 +130,8 @@ pub fn myna_cards() -> Vec<MynaCard> {
             summary: "A 12-year-old's card read over contacts: no signing certificate issued \
                       (EF 0008 = 00 8F 00), card valid to the 5th birthday after issue.",
             holder: "見本 さくら",
-            born: Date::new(2013, 9, 15),
-            issued: Date::new(2024, 2, 20),
+            born: date!(2013 - 09 - 15),
+            issued: date!(2024 - 02 - 20),
             my_number_base: "98765432109",
             card_serial: "999000000000102",
             card_id: "SYNTHCARDID00102",
@@ -145,8 +148,8 @@ pub fn myna_cards() -> Vec<MynaCard> {
             summary: "An adult's card after many wrong entries: auth PIN blocked, text PIN \
                       blocked, signing password and 住基/共通 PINs low.",
             holder: "見本 太郎",
-            born: Date::new(1979, 6, 30),
-            issued: Date::new(2022, 11, 5),
+            born: date!(1979 - 06 - 30),
+            issued: date!(2022 - 11 - 05),
             my_number_base: "11223344556",
             card_serial: "999000000000103",
             card_id: "SYNTHCARDID00103",
@@ -169,8 +172,8 @@ pub fn myna_cards() -> Vec<MynaCard> {
             summary: "An adult's card whose 利用者証明用電子証明書 expired on 2025-10-31 \
                       (5th birthday after issue) while the card itself runs to 2030-10-31.",
             holder: "見本 次郎",
-            born: Date::new(1970, 10, 31),
-            issued: Date::new(2020, 11, 1),
+            born: date!(1970 - 10 - 31),
+            issued: date!(2020 - 11 - 01),
             my_number_base: "55667788990",
             card_serial: "999000000000104",
             card_id: "SYNTHCARDID00104",
@@ -217,17 +220,17 @@ mod tests {
     fn typical_dates_follow_the_birthday_rules() {
         let cards = myna_cards();
         let typical = &cards[0];
-        assert_eq!(typical.card_expiry().yyyymmdd(), "20340401");
-        assert_eq!(typical.auth_cert_expiry(), Date::new(2029, 4, 1));
+        assert_eq!(typical.card_expiry(), Ok(date!(2034 - 04 - 01)));
+        assert_eq!(typical.auth_cert_expiry(), Ok(date!(2029 - 04 - 01)));
         let expired = &cards[3];
-        assert_eq!(expired.card_expiry().yyyymmdd(), "20301031");
-        assert_eq!(expired.auth_cert_expiry(), Date::new(2025, 10, 31));
+        assert_eq!(expired.card_expiry(), Ok(date!(2030 - 10 - 31)));
+        assert_eq!(expired.auth_cert_expiry(), Ok(date!(2025 - 10 - 31)));
     }
 
     #[test]
     fn the_minor_is_twelve_on_the_test_date() {
         let cards = myna_cards();
-        assert_eq!(cards[1].born.age_on(Date::new(2026, 6, 1)), 12);
+        assert_eq!(date::age_on(cards[1].born, date!(2026 - 06 - 01)), 12);
         assert_eq!(cards[1].card_expiry(), cards[1].auth_cert_expiry());
     }
 

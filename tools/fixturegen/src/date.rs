@@ -1,92 +1,102 @@
-//! Calendar dates and the My Number Card validity rules that the fixtures' dates follow.
+//! The My Number Card validity rules that the fixtures' dates follow, on top of the `time`
+//! crate's calendar ([`Date`]).
 
-use std::fmt;
+pub use time::Date;
+use time::Month;
+use time::error::ComponentRange;
 
-/// A Gregorian calendar date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Date {
-    pub year: u16,
-    pub month: u8,
-    pub day: u8,
+/// `YYYYMMDD`, the form the card stores dates in (card-facts §2.5, §2.6 `00F2`).
+pub fn yyyymmdd(date: Date) -> String {
+    format!(
+        "{:04}{:02}{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
 }
 
-impl Date {
-    pub const fn new(year: u16, month: u8, day: u8) -> Self {
-        Date { year, month, day }
-    }
-
-    /// `YYYYMMDD`, the form the card stores dates in (card-facts §2.5, §2.6 `00F2`).
-    pub fn yyyymmdd(self) -> String {
-        format!("{:04}{:02}{:02}", self.year, self.month, self.day)
-    }
-
-    /// This date's month and day in `year`; 29 February becomes 28 February in common years.
-    fn anniversary_in(self, year: u16) -> Date {
-        if self.month == 2 && self.day == 29 && !is_leap(year) {
-            Date::new(year, 2, 28)
-        } else {
-            Date::new(year, self.month, self.day)
-        }
-    }
-
-    /// The `n`-th birthday (n ≥ 1) strictly after `issued`, for someone born on `self`.
-    ///
-    /// The card and the 利用者証明用電子証明書 expire on a birthday counted from the issue
-    /// date: the card on the 10th (5th when the holder is under 18 at issue), the
-    /// certificate on the 5th.
-    pub fn nth_birthday_after(self, issued: Date, n: u16) -> Date {
-        let this_year = self.anniversary_in(issued.year);
-        let first = if this_year > issued {
-            this_year
-        } else {
-            self.anniversary_in(issued.year + 1)
-        };
-        self.anniversary_in(first.year + n - 1)
-    }
-
-    /// Age in whole years on `on`.
-    pub fn age_on(self, on: Date) -> u16 {
-        let before_birthday = (on.month, on.day) < (self.month, self.day);
-        on.year - self.year - u16::from(before_birthday)
-    }
+/// `date`'s month and day in `year`; 29 February becomes 28 February in common years.
+fn anniversary_in(date: Date, year: i32) -> Result<Date, ComponentRange> {
+    date.replace_year(year)
+        .or_else(|_| Date::from_calendar_date(year, Month::February, 28))
 }
 
-impl fmt::Display for Date {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
-    }
+/// The `n`-th birthday (n ≥ 1) strictly after `issued`, for someone born on `born`.
+///
+/// The card and the 利用者証明用電子証明書 expire on a birthday counted from the issue
+/// date: the card on the 10th (5th when the holder is under 18 at issue), the
+/// certificate on the 5th.
+pub fn nth_birthday_after(born: Date, issued: Date, n: i32) -> Result<Date, ComponentRange> {
+    let this_year = anniversary_in(born, issued.year())?;
+    let first = if this_year > issued {
+        this_year
+    } else {
+        anniversary_in(born, issued.year() + 1)?
+    };
+    anniversary_in(born, first.year() + n - 1)
 }
 
-fn is_leap(year: u16) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+/// Age in whole years on `on`, for someone born on `born`.
+pub fn age_on(born: Date, on: Date) -> i32 {
+    let before_birthday = (u8::from(on.month()), on.day()) < (u8::from(born.month()), born.day());
+    on.year() - born.year() - i32::from(before_birthday)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use time::macros::date;
 
     #[test]
     fn birthdays_are_counted_from_the_issue_date() {
-        let born = Date::new(1985, 4, 1);
-        let issued = Date::new(2024, 7, 10);
-        assert_eq!(born.nth_birthday_after(issued, 1), Date::new(2025, 4, 1));
-        assert_eq!(born.nth_birthday_after(issued, 5), Date::new(2029, 4, 1));
-        assert_eq!(born.nth_birthday_after(issued, 10), Date::new(2034, 4, 1));
+        let born = date!(1985 - 04 - 01);
+        let issued = date!(2024 - 07 - 10);
+        assert_eq!(
+            nth_birthday_after(born, issued, 1),
+            Ok(date!(2025 - 04 - 01))
+        );
+        assert_eq!(
+            nth_birthday_after(born, issued, 5),
+            Ok(date!(2029 - 04 - 01))
+        );
+        assert_eq!(
+            nth_birthday_after(born, issued, 10),
+            Ok(date!(2034 - 04 - 01))
+        );
     }
 
     #[test]
     fn a_birthday_on_the_issue_date_does_not_count() {
-        let born = Date::new(1970, 10, 31);
+        let born = date!(1970 - 10 - 31);
         assert_eq!(
-            born.nth_birthday_after(Date::new(2020, 10, 31), 1),
-            Date::new(2021, 10, 31)
+            nth_birthday_after(born, date!(2020 - 10 - 31), 1),
+            Ok(date!(2021 - 10 - 31))
+        );
+    }
+
+    #[test]
+    fn a_leap_day_birthday_falls_on_28_february_in_common_years() {
+        let born = date!(2000 - 02 - 29);
+        assert_eq!(
+            nth_birthday_after(born, date!(2024 - 03 - 01), 1),
+            Ok(date!(2025 - 02 - 28))
+        );
+        assert_eq!(
+            nth_birthday_after(born, date!(2024 - 03 - 01), 4),
+            Ok(date!(2028 - 02 - 29))
         );
     }
 
     #[test]
     fn ages() {
-        let born = Date::new(2013, 9, 15);
-        assert_eq!(born.age_on(Date::new(2026, 6, 1)), 12);
-        assert_eq!(born.age_on(Date::new(2026, 9, 15)), 13);
+        let born = date!(2013 - 09 - 15);
+        assert_eq!(age_on(born, date!(2026 - 06 - 01)), 12);
+        assert_eq!(age_on(born, date!(2026 - 09 - 15)), 13);
+    }
+
+    #[test]
+    fn dates_are_written_as_the_card_stores_them() {
+        assert_eq!(yyyymmdd(date!(2034 - 04 - 01)), "20340401");
+        assert_eq!(date!(2034 - 04 - 01).to_string(), "2034-04-01");
     }
 }

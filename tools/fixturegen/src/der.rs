@@ -132,10 +132,12 @@ pub fn utf8(s: &str) -> Vec<u8> {
 }
 
 /// UTCTime `YYMMDDHHMMSSZ` (RFC 5280 §4.1.2.5.1: only for years 1950..=2049).
-pub fn utc_time(year: u16, month: u8, day: u8, hour: u8, minute: u8, second: u8) -> Vec<u8> {
+pub fn utc_time(date: time::Date, hour: u8, minute: u8, second: u8) -> Vec<u8> {
     let s = format!(
-        "{:02}{month:02}{day:02}{hour:02}{minute:02}{second:02}Z",
-        year % 100
+        "{:02}{:02}{:02}{hour:02}{minute:02}{second:02}Z",
+        date.year().rem_euclid(100),
+        u8::from(date.month()),
+        date.day()
     );
     tlv(&[0x17], s.as_bytes())
 }
@@ -195,6 +197,9 @@ mod tests {
 
     #[test]
     fn utc_time_has_two_digit_year() {
-        assert_eq!(utc_time(2029, 4, 1, 14, 59, 59)[2..], *b"290401145959Z");
+        assert_eq!(
+            utc_time(time::macros::date!(2029 - 04 - 01), 14, 59, 59)[2..],
+            *b"290401145959Z"
+        );
     }
 }

@@ -4,9 +4,10 @@
 
 use rsa::{RsaPrivateKey, RsaPublicKey};
 
+use crate::Error;
 use crate::cards::{self, MynaCard};
 use crate::content;
-use crate::date::Date;
+use crate::date::{self, Date};
 use crate::fixture::{Fixture, hex, sw};
 use crate::keys;
 use crate::mynumber;
@@ -32,8 +33,8 @@ const ISSUER_ORG: &str = "JPKI-SYNTHETIC-TEST";
 const AUTH_CA_OU: &str = "myna-audit synthetic CA for user authentication";
 const SIGN_CA_OU: &str = "myna-audit synthetic CA for digital signature";
 /// Validity of both synthetic CA certificates.
-const CA_FROM: Date = Date::new(2020, 1, 1);
-const CA_TO: Date = Date::new(2035, 12, 31);
+const CA_FROM: Date = time::macros::date!(2020 - 01 - 01);
+const CA_TO: Date = time::macros::date!(2035 - 12 - 31);
 
 /// The two synthetic CAs, shared by every card.
 pub struct Authorities {
@@ -94,6 +95,7 @@ pub fn auth_key_label(card: &MynaCard) -> String {
 /// valid to the 5th birthday after it, subject `C=JP, CN=<20 characters>`.
 fn auth_cert(
     card: &MynaCard,
+    not_after: Date,
     key: &RsaPrivateKey,
     ca: &Authorities,
 ) -> Result<Vec<u8>, rsa::Error> {
@@ -108,7 +110,7 @@ fn auth_cert(
             issuer: ca_name(AUTH_CA_OU),
             subject: x509::name(&[Rdn::Country("JP"), Rdn::CommonName(card.auth_cn)]),
             not_before: card.issued,
-            not_after: card.auth_cert_expiry(),
+            not_after,
             subject_key: &public,
             issuer_key_id: x509::key_id(&ca_public),
             ca: false,
@@ -138,11 +140,20 @@ pub fn myna_card(
     card: &MynaCard,
     ca: &Authorities,
     auth_key: &RsaPrivateKey,
-) -> Result<String, rsa::Error> {
+) -> Result<String, Error> {
     let label = card.seed_label();
-    let expiry = card.card_expiry().yyyymmdd();
+    let date_err = |source| Error::Date {
+        label: label.to_owned(),
+        source,
+    };
+    let card_expiry = card.card_expiry().map_err(date_err)?;
+    let auth_expiry = card.auth_cert_expiry().map_err(date_err)?;
+    let expiry = date::yyyymmdd(card_expiry);
     let my_number = mynumber::with_check_digit(card.my_number_base).unwrap_or_default();
-    let auth = auth_cert(card, auth_key, ca)?;
+    let auth = auth_cert(card, auth_expiry, auth_key, ca).map_err(|source| Error::Rsa {
+        label: label.to_owned(),
+        source,
+    })?;
 
     let mut f = Fixture::new();
     header(&mut f, card.file, card.summary, card.reader, card.atr);
@@ -151,8 +162,8 @@ pub fn myna_card(
         card.holder,
         card.born,
         card.issued,
-        card.card_expiry(),
-        if card.born.age_on(card.issued) >= 18 {
+        card_expiry,
+        if date::age_on(card.born, card.issued) >= 18 {
             "10th"
         } else {
             "5th, holder under 18 at issue"

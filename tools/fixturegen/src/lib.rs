@@ -23,6 +23,11 @@ use rsa::RsaPrivateKey;
 pub enum Error {
     /// Key generation or signing failed for the key with this seed label.
     Rsa { label: String, source: rsa::Error },
+    /// A card's dates are out of the calendar's range.
+    Date {
+        label: String,
+        source: time::error::ComponentRange,
+    },
     /// A key-generation thread died.
     Thread { label: String },
 }
@@ -31,6 +36,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Rsa { label, source } => write!(f, "RSA operation for {label:?}: {source}"),
+            Error::Date { label, source } => write!(f, "dates of {label:?}: {source}"),
             Error::Thread { label } => write!(f, "key generation thread for {label:?} died"),
         }
     }
@@ -97,7 +103,7 @@ pub fn generate() -> Result<Vec<Output>, Error> {
 
     let mut out = Vec::new();
     for (card, key) in cards.iter().zip(keys) {
-        let text = dump::myna_card(card, &ca, &key).map_err(rsa_err(card.seed_label()))?;
+        let text = dump::myna_card(card, &ca, &key)?;
         out.push(Output {
             name: card.file.to_owned(),
             text,

@@ -101,22 +101,8 @@ pub struct Tbs<'a> {
 pub fn build(tbs: &Tbs<'_>, signer: &RsaPrivateKey) -> Result<Vec<u8>, rsa::Error> {
     let sig_alg = der::seq(&[der::oid(OID_SHA256_WITH_RSA), der::null()]);
     let validity = der::seq(&[
-        der::utc_time(
-            tbs.not_before.year,
-            tbs.not_before.month,
-            tbs.not_before.day,
-            0,
-            0,
-            0,
-        ),
-        der::utc_time(
-            tbs.not_after.year,
-            tbs.not_after.month,
-            tbs.not_after.day,
-            14,
-            59,
-            59,
-        ),
+        der::utc_time(tbs.not_before, 0, 0, 0),
+        der::utc_time(tbs.not_after, 14, 59, 59),
     ]);
 
     let mut extensions = Vec::new();
