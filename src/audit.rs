@@ -772,6 +772,19 @@ fn tier(app: &AppSpec, f: &FileSpec) -> (AccessTier, &'static [u16]) {
     }
 }
 
+impl AuditRun {
+    /// The exit status of an audit outcome: failed when it could not finish (the report is
+    /// partial), findings when there are any, else ok.
+    pub fn exit(&self) -> crate::error::Exit {
+        use crate::error::Exit;
+        match &self.error {
+            Some(_) => Exit::Failed,
+            None if self.report.findings.is_empty() => Exit::Ok,
+            None => Exit::Findings,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,10 +10,10 @@ mod support_record;
 use std::path::{Path, PathBuf};
 
 use myna_audit::audit::AuditRun;
-use myna_audit::cli::{Format, RecordArgs, ReportArgs};
+use myna_audit::error::{Diagnose, Exit};
 use myna_audit::fixture::{Fixture, FixtureKind};
 use myna_audit::fixture_check;
-use myna_audit::record::{self, RecordError, RecordOptions, RedactError};
+use myna_audit::record::{self, Output, RecordError, RecordOptions, RedactError};
 use myna_audit::report::Report;
 use myna_audit::transport::replay::Replayer;
 use support_record::*;
@@ -154,19 +154,18 @@ fn keep_identifiers_makes_a_private_fixture() {
     );
 }
 
-fn args(output: PathBuf, keep: bool, force: bool) -> RecordArgs {
-    RecordArgs {
-        output,
-        reader: None,
-        keep_identifiers: keep,
-        force,
-        report: ReportArgs {
-            format: Format::Json,
-            show_identifiers: false,
-            as_of: Some(as_of()),
-            trace: false,
+/// What `record --output OUTPUT [--keep-identifiers] [--force]` asks of the library.
+fn args(output: PathBuf, keep: bool, force: bool) -> (RecordOptions, Output) {
+    (
+        RecordOptions {
+            keep_identifiers: keep,
+            date: as_of(),
         },
-    }
+        Output {
+            path: output,
+            force,
+        },
+    )
 }
 
 fn files_in(dir: &Path) -> Vec<String> {
@@ -179,13 +178,16 @@ fn files_in(dir: &Path) -> Vec<String> {
 }
 
 /// `record` as the CLI runs it after opening the card; the exit status it would give.
-fn record_to(fixture: &str, a: &RecordArgs) -> Result<u8, RecordError> {
+fn record_to(fixture: &str, a: &(RecordOptions, Output)) -> Result<Exit, RecordError> {
     let f = load(fixture);
-    let (run, written) = record::record_to_file(Replayer::new(&f, fixture), source(fixture), a);
+    let (opts, output) = a;
+    let audit_opts = options(false, source(fixture));
+    let (run, written) =
+        record::record_to_file(Replayer::new(&f, fixture), &audit_opts, opts, output);
     assert!(run.error.is_none(), "{:?}", run.error);
     written.map(|w| {
         assert!(w.is_some());
-        u8::from(!run.report.findings.is_empty())
+        run.exit()
     })
 }
 
@@ -232,7 +234,7 @@ fn an_existing_output_is_kept_without_force() {
     assert_eq!(err.code(), "output-exists");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "precious");
     let code = record_to("fixtures/typical.fixture", &args(out.clone(), false, true)).unwrap();
-    assert_eq!(code, 0);
+    assert_eq!(code, Exit::Ok);
     let written = std::fs::read_to_string(&out).unwrap();
     assert!(written.contains("kind: recorded-redacted"));
     assert_eq!(files_in(&dir), vec!["card.fixture".to_string()]);
@@ -244,7 +246,7 @@ fn a_recording_is_written_whole_and_replays_through_the_binary() {
     let out = dir.join("card.fixture");
     assert_eq!(
         record_to("fixtures/expired.fixture", &args(out.clone(), false, false)).unwrap(),
-        1,
+        Exit::Findings,
         "expired card: findings, exit 1"
     );
     let run = std::process::Command::new(env!("CARGO_BIN_EXE_myna-audit"))

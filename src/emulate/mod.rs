@@ -9,13 +9,13 @@ pub mod vpcd;
 
 use std::io;
 use std::net::{SocketAddr, TcpStream};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 pub use error::EmulateError;
 
-use crate::cli::{CliError, EXIT_OK, EmulateArgs};
 use crate::fixture::Fixture;
 use crate::transport::pcsc::Pcsc;
 use crate::transport::trace::{IdentifierMask, command_line, response_line_masked};
@@ -28,6 +28,23 @@ const RECONNECT_EVERY: Duration = Duration::from_millis(500);
 /// pcscd asks for the ATR every 400 ms; this much silence after connecting means vpcd is
 /// not serving this connection (it serves one card per port and ignores a second one).
 const SILENCE_WARNING: Duration = Duration::from_secs(2);
+
+/// What to serve, where, and how.
+#[derive(Debug, Clone)]
+pub struct EmulateOptions {
+    /// The fixture to serve.
+    pub fixture: PathBuf,
+    /// Where vpcd listens (HOST:PORT).
+    pub vpcd: String,
+    /// Extra delay per APDU, to model a contactless link.
+    pub latency: Duration,
+    /// Stop when the first PC/SC session ends.
+    pub once: bool,
+    /// Print every exchange on stderr (PIN data is never shown).
+    pub trace: bool,
+    /// Show identifiers unmasked in the trace.
+    pub show_identifiers: bool,
+}
 
 /// How one connection to vpcd ended.
 enum Ended {
@@ -43,16 +60,18 @@ struct Emulator<'a> {
     card: VirtualCard,
     addr: SocketAddr,
     label: String,
-    args: &'a EmulateArgs,
+    args: &'a EmulateOptions,
     stop: Arc<AtomicBool>,
 }
 
-pub fn run(args: &EmulateArgs) -> Result<u8, CliError> {
+/// Serves the fixture until stopped (Ctrl-C, SIGTERM, or `once`); reports progress on
+/// stderr.
+pub fn run(args: &EmulateOptions) -> Result<(), EmulateError> {
     let fixture = Fixture::load(&args.fixture)?;
     let name = args.fixture.display().to_string();
     if fixture.atr.is_empty() {
         // vpcd reads a zero-length answer to get-ATR as "no card".
-        return Err(EmulateError::EmptyAtr { fixture: name }.into());
+        return Err(EmulateError::EmptyAtr { fixture: name });
     }
     let addr = resolve(&args.vpcd)?;
     let stop = Arc::new(AtomicBool::new(false));
@@ -63,7 +82,7 @@ pub fn run(args: &EmulateArgs) -> Result<u8, CliError> {
     let _keepalive = addr.ip().is_loopback().then(Pcsc::establish);
     let stream = connect_first(addr, &args.vpcd)?;
     let mut em = Emulator {
-        card: VirtualCard::new(&fixture, &name, Duration::from_millis(args.latency)),
+        card: VirtualCard::new(&fixture, &name, args.latency),
         addr,
         label: args.vpcd.clone(),
         args,
@@ -82,7 +101,7 @@ pub fn run(args: &EmulateArgs) -> Result<u8, CliError> {
         "myna-audit emulate: stopped after {} command(s), {} not in the fixture",
         s.commands, s.unanswerable
     );
-    result.map(|()| EXIT_OK).map_err(CliError::from)
+    result
 }
 
 impl Emulator<'_> {
