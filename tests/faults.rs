@@ -6,14 +6,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
-mod scripted;
+mod common;
 
+use common::scripted::{self, Fault, JPKI_AID, Scripted, audit, clean_commands};
 use myna_audit::audit::AuditRun;
 use myna_audit::error::Exit;
 use myna_audit::report::{Details, PinStatus, Report, json, text};
 use myna_audit::transport::TransportError;
 use myna_audit::transport::guard::refusal;
-use scripted::{Fault, JPKI_AID, Scripted, audit, clean_commands};
 
 /// The places of a clean audit of `typical` where a fault is injected.
 fn places() -> Vec<(&'static str, usize)> {

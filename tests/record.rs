@@ -5,10 +5,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
-mod support_record;
+mod common;
 
 use std::path::{Path, PathBuf};
 
+use common::recording::*;
+use common::{myna, run};
 use myna_audit::audit::AuditRun;
 use myna_audit::error::{Diagnose, Exit};
 use myna_audit::fixture::{Fixture, FixtureKind};
@@ -16,7 +18,6 @@ use myna_audit::fixture_check;
 use myna_audit::record::{self, Output, RecordError, RecordOptions, RedactError};
 use myna_audit::report::Report;
 use myna_audit::transport::replay::Replayer;
-use support_record::*;
 
 fn load(path: &str) -> Fixture {
     Fixture::load(Path::new(path)).expect("fixture loads")
@@ -249,14 +250,13 @@ fn a_recording_is_written_whole_and_replays_through_the_binary() {
         Exit::Findings,
         "expired card: findings, exit 1"
     );
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_myna-audit"))
-        .args(["audit", "--replay"])
+    let mut audit = myna(&["audit", "--replay"]);
+    audit
         .arg(&out)
-        .args(["--as-of", "2026-06-01", "--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(run.status.code(), Some(1));
-    let r: Report = serde_json::from_slice(&run.stdout).unwrap();
+        .args(["--as-of", "2026-06-01", "--format", "json"]);
+    let audit = run(audit);
+    assert_eq!(audit.code, 1);
+    let r: Report = serde_json::from_str(&audit.stdout).unwrap();
     assert_eq!(r.source.fixture_kind.as_deref(), Some("recorded-redacted"));
     assert_eq!(auth_cert(&r).chains_to_card_ca, None);
     assert!(
@@ -266,17 +266,10 @@ fn a_recording_is_written_whole_and_replays_through_the_binary() {
         "{:?}",
         r.findings
     );
-    let check = std::process::Command::new(env!("CARGO_BIN_EXE_myna-audit"))
-        .args(["fixture", "check"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert_eq!(
-        check.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&check.stderr)
-    );
+    let mut check = myna(&["fixture", "check"]);
+    check.arg(&out);
+    let check = run(check);
+    assert_eq!(check.code, 0, "{}", check.stderr);
 }
 
 #[test]
@@ -296,13 +289,11 @@ fn the_cli_refuses_a_bad_output_before_touching_a_card() {
         (existing.clone(), "output-exists"),
         (dir.join("nope/card.fixture"), "write-failed"),
     ] {
-        let run = std::process::Command::new(env!("CARGO_BIN_EXE_myna-audit"))
-            .args(["record", "--output"])
-            .arg(&out)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&run.stderr);
-        assert_eq!(run.status.code(), Some(2), "{stderr}");
+        let mut record = myna(&["record", "--output"]);
+        record.arg(&out);
+        let r = run(record);
+        let stderr = &r.stderr;
+        assert_eq!(r.code, 2, "{stderr}");
         assert!(stderr.contains(&format!("error[{code}]")), "{stderr}");
         assert!(!stderr.contains("pcsc"), "{stderr}");
     }
