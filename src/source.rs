@@ -169,16 +169,8 @@ pub struct Opened {
     pub picked_reader: Option<String>,
 }
 
-/// Opens what the audit talks to: a fixture's replay, or the chosen reader's card.
-pub fn open(
-    reader: Option<&str>,
-    replay: Option<&Path>,
-) -> Result<(Box<dyn Transport>, Source), SourceError> {
-    let o = open_source(reader, replay)?;
-    Ok((o.transport, o.source))
-}
-
-/// [`open`], also reading a fixture's `redacted:` declarations.
+/// Opens what the audit talks to: a fixture's replay (with the fixture's `redacted:`
+/// declarations), or the chosen reader's card.
 pub fn open_source(reader: Option<&str>, replay: Option<&Path>) -> Result<Opened, SourceError> {
     match replay {
         Some(path) => {

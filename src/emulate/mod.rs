@@ -60,32 +60,32 @@ struct Emulator<'a> {
     card: VirtualCard,
     addr: SocketAddr,
     label: String,
-    args: &'a EmulateOptions,
+    opts: &'a EmulateOptions,
     stop: Arc<AtomicBool>,
 }
 
 /// Serves the fixture until stopped (Ctrl-C, SIGTERM, or `once`); reports progress on
 /// stderr.
-pub fn run(args: &EmulateOptions) -> Result<(), EmulateError> {
-    let fixture = Fixture::load(&args.fixture)?;
-    let name = args.fixture.display().to_string();
+pub fn run(opts: &EmulateOptions) -> Result<(), EmulateError> {
+    let fixture = Fixture::load(&opts.fixture)?;
+    let name = opts.fixture.display().to_string();
     if fixture.atr.is_empty() {
         // vpcd reads a zero-length answer to get-ATR as "no card".
         return Err(EmulateError::EmptyAtr { fixture: name });
     }
-    let addr = resolve(&args.vpcd)?;
+    let addr = resolve(&opts.vpcd)?;
     let stop = Arc::new(AtomicBool::new(false));
     install_signals(&stop)?;
     // A PC/SC context held for the emulator's lifetime: it socket-activates pcscd where
     // systemd manages it, and keeps a pcscd started with --auto-exit from stopping under the
     // virtual card. Not needed when pcscd runs anyway; no error when there is none.
     let _keepalive = addr.ip().is_loopback().then(Pcsc::establish);
-    let stream = connect_first(addr, &args.vpcd)?;
+    let stream = connect_first(addr, &opts.vpcd)?;
     let mut em = Emulator {
-        card: VirtualCard::new(&fixture, &name, args.latency),
+        card: VirtualCard::new(&fixture, &name, opts.latency),
         addr,
-        label: args.vpcd.clone(),
-        args,
+        label: opts.vpcd.clone(),
+        opts,
         stop,
     };
     eprintln!(
@@ -109,7 +109,7 @@ impl Emulator<'_> {
         loop {
             match self.serve(stream)? {
                 Ended::Stopped | Ended::SessionOver => return Ok(()),
-                Ended::Closed if self.args.once => {
+                Ended::Closed if self.opts.once => {
                     return Err(EmulateError::VpcdClosed {
                         addr: self.label.clone(),
                     });
@@ -142,7 +142,7 @@ impl Emulator<'_> {
 
     /// What hides identifiers in `--trace` (none with `--show-identifiers`).
     fn new_masker(&self) -> Option<IdentifierMask> {
-        (!self.args.show_identifiers).then(IdentifierMask::default)
+        (!self.opts.show_identifiers).then(IdentifierMask::default)
     }
 
     /// Answers vpcd's requests on one connection until it ends.
@@ -177,7 +177,7 @@ impl Emulator<'_> {
             };
             let started = Instant::now();
             if let Some(c) = &command {
-                if self.args.trace {
+                if self.opts.trace {
                     eprintln!("trace > {}", command_line(c));
                 }
             }
@@ -187,12 +187,12 @@ impl Emulator<'_> {
                     event,
                     session_ended,
                 } => {
-                    if self.args.trace {
+                    if self.opts.trace {
                         eprintln!("trace * {}", event.label());
                     }
                     // Power events clear the card's selection: follow it afresh.
                     masker = self.new_masker();
-                    if session_ended && self.args.once {
+                    if session_ended && self.opts.once {
                         return Ok(Ended::SessionOver);
                     }
                     None
@@ -220,7 +220,7 @@ impl Emulator<'_> {
                     if !self.sleep(self.card.latency) {
                         return Ok(Ended::Stopped);
                     }
-                    if self.args.trace {
+                    if self.opts.trace {
                         // The same identifier rules as `audit --trace` and the redactor.
                         let hidden = masker
                             .as_mut()
