@@ -10,9 +10,9 @@
 //! ([`crate::privacy`]). A malformed file is exit 2, with its line number.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::cli::{CliError, EXIT_FAILED, EXIT_FINDINGS, EXIT_OK, emit};
+use crate::error::Exit;
 use crate::fixture::{Exchange, Fixture, FixtureKind, MAX_FIXTURE_BYTES, carries_secret};
 use crate::privacy::context::split;
 use crate::privacy::detect::{self, CertInfo};
@@ -342,33 +342,29 @@ pub fn check_file(path: &Path) -> Vec<Problem> {
     }
 }
 
-/// `myna-audit fixture check FILE...`: exit 0 clean, 1 on any leak, else 2 on any
-/// malformed or unreadable file.
-pub fn run(files: &[PathBuf]) -> Result<u8, CliError> {
-    let (mut leaks, mut malformed) = (0usize, 0usize);
-    let mut out = String::new();
-    for path in files {
-        let problems = check_file(path);
-        if problems.is_empty() {
-            out.push_str(&format!("{}: ok\n", path.display()));
-        }
-        for p in &problems {
-            let what = if p.leak { "leak" } else { "malformed" };
-            eprintln!("{}:{}: {what}: {}", path.display(), p.line, p.message);
-        }
-        leaks += problems.iter().filter(|p| p.leak).count();
-        malformed += problems.iter().filter(|p| !p.leak).count();
+/// How many problems of each kind the checked files have.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub leaks: usize,
+    pub malformed: usize,
+}
+
+impl Tally {
+    /// Counts one file's problems.
+    pub fn add(&mut self, problems: &[Problem]) {
+        self.leaks += problems.iter().filter(|p| p.leak).count();
+        self.malformed += problems.iter().filter(|p| !p.leak).count();
     }
-    emit(&out);
-    eprintln!(
-        "fixture check: {} file(s), {leaks} leak(s), {malformed} format problem(s)",
-        files.len()
-    );
-    Ok(if leaks > 0 {
-        EXIT_FINDINGS
-    } else if malformed > 0 {
-        EXIT_FAILED
-    } else {
-        EXIT_OK
-    })
+
+    /// The exit status of `fixture check`: findings on any leak, else failed on any
+    /// malformed or unreadable file, else ok.
+    pub fn exit(&self) -> Exit {
+        if self.leaks > 0 {
+            Exit::Findings
+        } else if self.malformed > 0 {
+            Exit::Failed
+        } else {
+            Exit::Ok
+        }
+    }
 }

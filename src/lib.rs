@@ -3,7 +3,10 @@
 //!
 //! Layers, bottom to top: [`transport`] (PC/SC, replay; the read-only guard) →
 //! [`card`] (the chip map as data, the command session) → [`audit`] → [`report`]
-//! (model, text and JSON renderers) → [`cli`].
+//! (model, text and JSON renderers). [`source`] opens what an audit talks to; [`record`],
+//! [`emulate`] and [`fixture_check`] are the other commands' libraries. Every library error
+//! is [`error::Diagnose`]. The CLI ([`cli`]) sits on top: it turns arguments into the
+//! library's options and does all the printing; nothing below it uses it.
 
 #![forbid(unsafe_code)]
 
@@ -12,11 +15,13 @@ pub mod card;
 pub mod cli;
 pub mod decode;
 pub mod emulate;
+pub mod error;
 pub mod fixture;
 pub mod fixture_check;
 pub mod privacy;
 pub mod record;
 pub mod report;
+pub mod source;
 pub mod sw;
 pub mod transport;
 pub mod trust;

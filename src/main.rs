@@ -2,11 +2,10 @@
 
 #![forbid(unsafe_code)]
 
-use std::process::ExitCode;
-
 use clap::Parser;
+use myna_audit::cli::{self, Cli};
+use myna_audit::error::Exit;
 
-fn main() -> ExitCode {
-    let args = myna_audit::cli::Cli::parse();
-    ExitCode::from(myna_audit::cli::run(args))
+fn main() -> Exit {
+    cli::run(Cli::parse())
 }

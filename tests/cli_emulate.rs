@@ -5,27 +5,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
 use std::path::PathBuf;
-use std::process::Command;
+mod common;
 
-struct Run {
-    code: i32,
-    stderr: String,
-}
+use common::{Run, myna, run};
 
 fn emulate(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_myna-audit"))
-        .arg("emulate")
+    let mut emulate = myna(&["emulate"]);
+    emulate
         .args(args)
         // A PC/SC socket that does not exist: as if no pcscd ran on this machine.
-        .env("PCSCLITE_CSOCK_NAME", tmp("no-such-pcscd.comm"))
-        .output()
-        .expect("run myna-audit");
-    let run = Run {
-        code: out.status.code().unwrap_or(-1),
-        stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
-    };
-    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-    run
+        .env("PCSCLITE_CSOCK_NAME", tmp("no-such-pcscd.comm"));
+    run(emulate)
 }
 
 fn tmp(name: &str) -> PathBuf {

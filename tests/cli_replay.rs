@@ -4,36 +4,23 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
-use std::process::Command;
+mod common;
 
+use common::{Run, myna, run};
 use myna_audit::report::{AccessTier, Details, PinStatus, Report, SCHEMA_VERSION};
 
 const AS_OF: &str = "2026-06-01";
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn audit(fixture: &str, extra: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_myna-audit"))
-        .args([
-            "audit",
-            "--replay",
-            &format!("fixtures/{fixture}.fixture"),
-            "--as-of",
-            AS_OF,
-        ])
-        .args(extra)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run myna-audit");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
-        stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
-    }
+    let mut audit = myna(&[
+        "audit",
+        "--replay",
+        &format!("fixtures/{fixture}.fixture"),
+        "--as-of",
+        AS_OF,
+    ]);
+    audit.args(extra);
+    run(audit)
 }
 
 fn json(fixture: &str) -> (i32, Report) {
@@ -181,12 +168,13 @@ fn card_that_is_not_a_my_number_card() {
 
 #[test]
 fn missing_fixture_is_a_clear_error() {
-    let out = Command::new(env!("CARGO_BIN_EXE_myna-audit"))
-        .args(["audit", "--replay", "fixtures/does-not-exist.fixture"])
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let out = run(myna(&[
+        "audit",
+        "--replay",
+        "fixtures/does-not-exist.fixture",
+    ]));
+    assert_eq!(out.code, 2);
+    let err = &out.stderr;
     assert!(
         err.contains("does-not-exist.fixture") && err.contains("fixture-unreadable"),
         "{err}"
@@ -195,11 +183,8 @@ fn missing_fixture_is_a_clear_error() {
 
 #[test]
 fn help_documents_exit_codes() {
-    let out = Command::new(env!("CARGO_BIN_EXE_myna-audit"))
-        .args(["audit", "--help"])
-        .output()
-        .expect("run");
-    let help = String::from_utf8_lossy(&out.stdout);
+    let out = run(myna(&["audit", "--help"]));
+    let help = &out.stdout;
     for needle in [
         "0  audit complete",
         "1  audit complete with findings",

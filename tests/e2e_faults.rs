@@ -1,5 +1,5 @@
 //! Faults through the real PC/SC stack (docs/faults.md), with the emulate harness
-//! (tests/support/pcsc_stack.rs: pcscd + vpcd + `myna-audit emulate`): the service
+//! (tests/common/pcsc_stack.rs: pcscd + vpcd + `myna-audit emulate`): the service
 //! restarting or stopping mid-audit, no reader, readers without a card, several readers
 //! (another card beside the My Number Card; two My Number Cards), and the card reset by
 //! another program. Needs pcscd and vsmartcard-vpcd; fails with what to install otherwise.
@@ -7,8 +7,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
-#[path = "support/pcsc_stack.rs"]
-mod pcsc_stack;
+mod common;
 
 use std::ffi::CString;
 use std::path::Path;
@@ -18,7 +17,8 @@ use std::time::{Duration, Instant};
 use myna_audit::report::Report;
 use pcsc::{Context, Disposition, Protocols, Scope, ShareMode};
 
-use pcsc_stack::{Proc, READER, READER_2, Run, Stack, cli, run, wait_reader, wait_run};
+use common::pcsc_stack::{Proc, READER, READER_2, Stack, cli, cli_process, wait_reader};
+use common::{Run, run, wait_run};
 
 const AS_OF: &str = "2026-06-01";
 const TYPICAL: &str = "fixtures/typical.fixture";
@@ -27,7 +27,7 @@ const SLOT_2: &str = "127.0.0.1:35964";
 fn spawn_audit(extra: &[&str]) -> Child {
     let mut args = vec!["audit", "--format", "json", "--as-of", AS_OF];
     args.extend_from_slice(extra);
-    cli(&args)
+    cli_process(&args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

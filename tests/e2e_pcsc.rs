@@ -6,8 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
-#[path = "support/pcsc_stack.rs"]
-mod pcsc_stack;
+mod common;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -22,7 +21,10 @@ use myna_audit::transport::{ReadOnly, Transport, TransportError};
 use nix::sys::signal::Signal;
 use serde_json::Value;
 
-use pcsc_stack::{READER, Run, Stack, cli, run, shipped_fixtures, tool, wait_card, wait_run};
+use common::pcsc_stack::{
+    self, READER, Stack, cli, cli_process, shipped_fixtures, tool, wait_card,
+};
+use common::{Run, run, wait_run};
 
 const AS_OF: &str = "2026-06-01";
 const SELECT_JPKI: [u8; 15] = [
@@ -257,7 +259,7 @@ fn audit_interrupted_by(sig: Signal, test: &str) -> (Run, pcsc_stack::Proc) {
         Path::new("fixtures/typical.fixture"),
         &["--latency", "150", "--trace"],
     );
-    let child = cli(&[
+    let child = cli_process(&[
         "audit", "--format", "json", "--as-of", AS_OF, "--reader", READER,
     ])
     .stdout(std::process::Stdio::piped())

@@ -6,18 +6,17 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
-#[path = "support/pcsc_stack.rs"]
-mod pcsc_stack;
-mod support_record;
+mod common;
 
 use std::path::Path;
 
-use myna_audit::fixture::{Fixture, FixtureKind};
-use myna_audit::report::Report;
-use pcsc_stack::{READER, Stack, cli, run};
-use support_record::{
+use common::pcsc_stack::{READER, Stack, cli};
+use common::recording::{
     assert_no_identifier, audit_fixture, redaction_diffs, synthetic_identifiers, temp_dir,
 };
+use common::run;
+use myna_audit::fixture::{Fixture, FixtureKind};
+use myna_audit::report::Report;
 
 const SOURCE: &str = "fixtures/typical.fixture";
 

@@ -6,16 +6,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
-mod scripted;
+mod common;
 
+use common::scripted::{self, Fault, JPKI_AID, Scripted, audit, clean_commands};
 use myna_audit::audit::AuditRun;
 use myna_audit::card::identify::{Answer, classify};
-use myna_audit::cli::{EXIT_FAILED, EXIT_FINDINGS, EXIT_OK, exit_status};
+use myna_audit::error::Exit;
 use myna_audit::report::{Details, PinStatus, Report, json, text};
 use myna_audit::sw::StatusWord;
 use myna_audit::transport::TransportError;
 use myna_audit::transport::guard::refusal;
-use scripted::{Fault, JPKI_AID, Scripted, audit, clean_commands};
 
 /// The places of a clean audit of `typical` where a fault is injected.
 fn places() -> Vec<(&'static str, usize)> {
@@ -91,7 +91,7 @@ fn every_status_word_in_every_unexpected_place() {
             let (run, card) = audit(Scripted::new("typical").fault(at, Fault::Sw(sw)));
             let (r, t, j) = sane(&run, &card);
             let hex = format!("{sw:04X}");
-            let code = exit_status(&run);
+            let code = run.exit();
             cells += 1;
             if place == "SELECT JPKI-AP" {
                 let msg = run
@@ -117,7 +117,7 @@ fn every_status_word_in_every_unexpected_place() {
                         "{place} {hex}: {msg}"
                     ),
                 }
-                assert_eq!(code, EXIT_FAILED, "{place} {hex}");
+                assert_eq!(code, Exit::Failed, "{place} {hex}");
                 assert!(!r.is_my_number_card);
                 continue;
             }
@@ -130,7 +130,7 @@ fn every_status_word_in_every_unexpected_place() {
             assert!(r.is_my_number_card);
             assert!(verify_count(&card) <= clean_verifies, "{place} {hex}");
             let blocked = place == "VERIFY status query" && matches!(sw, 0x6984 | 0x63C0);
-            let expected = if blocked { EXIT_FINDINGS } else { EXIT_OK };
+            let expected = if blocked { Exit::Findings } else { Exit::Ok };
             assert_eq!(code, expected, "{place} {hex}: {t}");
             if place == "SELECT EF of a file" {
                 let shown = if sw == 0x6A82 {
@@ -248,7 +248,7 @@ fn answers_without_a_status_word_end_the_audit_with_a_partial_report() {
                 "malformed-response"
             };
             assert_eq!(e.code(), expected, "{place}");
-            assert_eq!(exit_status(&run), EXIT_FAILED);
+            assert_eq!(run.exit(), Exit::Failed);
             assert_eq!(
                 card.seen.len(),
                 at + 1,
@@ -268,12 +268,7 @@ fn truncated_answers_are_read_on_or_reported() {
         for keep in [0, 1, 3, 100] {
             let (run, card) = audit(Scripted::new("typical").fault(at, Fault::Truncate(keep)));
             sane(&run, &card);
-            assert_ne!(
-                exit_status(&run),
-                EXIT_FAILED,
-                "{place} {keep}: {:?}",
-                run.error
-            );
+            assert_ne!(run.exit(), Exit::Failed, "{place} {keep}: {:?}", run.error);
         }
     }
 }
@@ -302,7 +297,7 @@ fn the_card_removed_after_any_command_keeps_what_was_gathered() {
             let (r, t, _) = sane(&run, &card);
             let r = unchained(r);
             assert_eq!(run.error.as_ref().map(|e| e.code()), Some(e.code()));
-            assert_eq!(exit_status(&run), EXIT_FAILED);
+            assert_eq!(run.exit(), Exit::Failed);
             // A reset at the identifying SELECT gets it sent once more (docs/card-facts.md §9).
             let resent = usize::from(at == 0 && e == TransportError::CardReset);
             assert_eq!(
@@ -381,7 +376,7 @@ fn certificate_with_an_indefinite_length() {
         p.as_deref(),
         Some("no valid BER header: indefinite length at byte 1 (not allowed here)")
     );
-    assert_eq!(exit_status(&run), EXIT_OK);
+    assert_eq!(run.exit(), Exit::Ok);
 }
 
 #[test]
@@ -519,29 +514,24 @@ fn garbage_in_every_decoded_free_file_is_reported_not_fatal() {
 /// response needs a status word), so `record` must end without writing anything.
 #[test]
 fn fuzz_record_crash_fb1e3bd9_a_broken_answer_ends_the_recording_without_writing() {
-    use myna_audit::cli::{Format, RecordArgs, ReportArgs};
     use myna_audit::fixture::Fixture;
-    use myna_audit::record::{RecordOptions, record_audit, record_to_file};
+    use myna_audit::record::{Output, RecordOptions, record_audit, record_to_file};
 
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("faults");
     std::fs::create_dir_all(&dir).unwrap();
     for at in [0, 40] {
         let out = dir.join(format!("record-broken-{at}.fixture"));
         let _ = std::fs::remove_file(&out);
-        let args = RecordArgs {
-            output: out.clone(),
-            reader: None,
-            keep_identifiers: false,
+        let output = Output {
+            path: out.clone(),
             force: false,
-            report: ReportArgs {
-                format: Format::Text,
-                show_identifiers: false,
-                as_of: Some(scripted::opts().as_of),
-                trace: false,
-            },
+        };
+        let ropts = RecordOptions {
+            keep_identifiers: false,
+            date: scripted::opts().as_of,
         };
         let card = Scripted::new("typical").fault(at, Fault::Raw(vec![0x6A]));
-        let (run, written) = record_to_file(card, scripted::opts().source, &args);
+        let (run, written) = record_to_file(card, &scripted::opts(), &ropts, &output);
         assert_eq!(
             run.error.as_ref().map(|e| e.code()),
             Some("malformed-response")

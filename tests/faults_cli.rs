@@ -5,34 +5,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
+use common::{Run, myna, run};
 use myna_audit::report::Report;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn myna(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_myna-audit"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let run = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    };
-    assert!(
-        !run.stderr.contains("panicked"),
-        "myna-audit panicked: {}",
-        run.stderr
-    );
-    run
-}
 
 fn audit(path: &Path, json: bool) -> Run {
     let p = path.to_str().unwrap();
@@ -40,7 +16,7 @@ fn audit(path: &Path, json: bool) -> Run {
     if json {
         args.extend(["--format", "json"]);
     }
-    myna(&args)
+    run(myna(&args))
 }
 
 fn shipped(name: &str) -> PathBuf {

@@ -4,16 +4,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
-mod support_record;
+mod common;
 
 use std::path::Path;
-use std::process::Command;
 
+use common::recording::*;
+use common::{myna, run};
 use myna_audit::fixture::Fixture;
 use myna_audit::fixture_check::{Problem, check_text};
 use myna_audit::record::{self, RecordOptions};
 use myna_audit::transport::replay::Replayer;
-use support_record::*;
 
 const HEAD: &str = "format: myna-audit-fixture 1\nkind: synthetic\nreader: R\natr: 3B 00\n";
 /// SELECT text AP, SELECT EF 0001 (lines 5-8 after HEAD).
@@ -185,16 +185,10 @@ fn a_redacted_recording_of_a_production_card_passes_while_its_declarations_hold(
 }
 
 fn run_check(files: &[&Path]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_myna-audit"))
-        .args(["fixture", "check"])
-        .args(files)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    let mut check = myna(&["fixture", "check"]);
+    check.args(files);
+    let r = run(check);
+    (r.code, r.stdout, r.stderr)
 }
 
 #[test]

@@ -5,18 +5,19 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
-mod support_record;
+mod common;
 
 use std::path::{Path, PathBuf};
 
+use common::recording::*;
+use common::{myna, run};
 use myna_audit::audit::AuditRun;
-use myna_audit::cli::{Format, RecordArgs, ReportArgs};
+use myna_audit::error::{Diagnose, Exit};
 use myna_audit::fixture::{Fixture, FixtureKind};
 use myna_audit::fixture_check;
-use myna_audit::record::{self, RecordError, RecordOptions, RedactError};
+use myna_audit::record::{self, Output, RecordError, RecordOptions, RedactError};
 use myna_audit::report::Report;
 use myna_audit::transport::replay::Replayer;
-use support_record::*;
 
 fn load(path: &str) -> Fixture {
     Fixture::load(Path::new(path)).expect("fixture loads")
@@ -154,19 +155,18 @@ fn keep_identifiers_makes_a_private_fixture() {
     );
 }
 
-fn args(output: PathBuf, keep: bool, force: bool) -> RecordArgs {
-    RecordArgs {
-        output,
-        reader: None,
-        keep_identifiers: keep,
-        force,
-        report: ReportArgs {
-            format: Format::Json,
-            show_identifiers: false,
-            as_of: Some(as_of()),
-            trace: false,
+/// What `record --output OUTPUT [--keep-identifiers] [--force]` asks of the library.
+fn args(output: PathBuf, keep: bool, force: bool) -> (RecordOptions, Output) {
+    (
+        RecordOptions {
+            keep_identifiers: keep,
+            date: as_of(),
         },
-    }
+        Output {
+            path: output,
+            force,
+        },
+    )
 }
 
 fn files_in(dir: &Path) -> Vec<String> {
@@ -179,13 +179,16 @@ fn files_in(dir: &Path) -> Vec<String> {
 }
 
 /// `record` as the CLI runs it after opening the card; the exit status it would give.
-fn record_to(fixture: &str, a: &RecordArgs) -> Result<u8, RecordError> {
+fn record_to(fixture: &str, a: &(RecordOptions, Output)) -> Result<Exit, RecordError> {
     let f = load(fixture);
-    let (run, written) = record::record_to_file(Replayer::new(&f, fixture), source(fixture), a);
+    let (opts, output) = a;
+    let audit_opts = options(false, source(fixture));
+    let (run, written) =
+        record::record_to_file(Replayer::new(&f, fixture), &audit_opts, opts, output);
     assert!(run.error.is_none(), "{:?}", run.error);
     written.map(|w| {
         assert!(w.is_some());
-        u8::from(!run.report.findings.is_empty())
+        run.exit()
     })
 }
 
@@ -232,7 +235,7 @@ fn an_existing_output_is_kept_without_force() {
     assert_eq!(err.code(), "output-exists");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "precious");
     let code = record_to("fixtures/typical.fixture", &args(out.clone(), false, true)).unwrap();
-    assert_eq!(code, 0);
+    assert_eq!(code, Exit::Ok);
     let written = std::fs::read_to_string(&out).unwrap();
     assert!(written.contains("kind: recorded-redacted"));
     assert_eq!(files_in(&dir), vec!["card.fixture".to_string()]);
@@ -244,17 +247,16 @@ fn a_recording_is_written_whole_and_replays_through_the_binary() {
     let out = dir.join("card.fixture");
     assert_eq!(
         record_to("fixtures/expired.fixture", &args(out.clone(), false, false)).unwrap(),
-        1,
+        Exit::Findings,
         "expired card: findings, exit 1"
     );
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_myna-audit"))
-        .args(["audit", "--replay"])
+    let mut audit = myna(&["audit", "--replay"]);
+    audit
         .arg(&out)
-        .args(["--as-of", "2026-06-01", "--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(run.status.code(), Some(1));
-    let r: Report = serde_json::from_slice(&run.stdout).unwrap();
+        .args(["--as-of", "2026-06-01", "--format", "json"]);
+    let audit = run(audit);
+    assert_eq!(audit.code, 1);
+    let r: Report = serde_json::from_str(&audit.stdout).unwrap();
     assert_eq!(r.source.fixture_kind.as_deref(), Some("recorded-redacted"));
     assert_eq!(auth_cert(&r).chains_to_card_ca, None);
     assert!(
@@ -264,17 +266,10 @@ fn a_recording_is_written_whole_and_replays_through_the_binary() {
         "{:?}",
         r.findings
     );
-    let check = std::process::Command::new(env!("CARGO_BIN_EXE_myna-audit"))
-        .args(["fixture", "check"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert_eq!(
-        check.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&check.stderr)
-    );
+    let mut check = myna(&["fixture", "check"]);
+    check.arg(&out);
+    let check = run(check);
+    assert_eq!(check.code, 0, "{}", check.stderr);
 }
 
 #[test]
@@ -294,13 +289,11 @@ fn the_cli_refuses_a_bad_output_before_touching_a_card() {
         (existing.clone(), "output-exists"),
         (dir.join("nope/card.fixture"), "write-failed"),
     ] {
-        let run = std::process::Command::new(env!("CARGO_BIN_EXE_myna-audit"))
-            .args(["record", "--output"])
-            .arg(&out)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&run.stderr);
-        assert_eq!(run.status.code(), Some(2), "{stderr}");
+        let mut record = myna(&["record", "--output"]);
+        record.arg(&out);
+        let r = run(record);
+        let stderr = &r.stderr;
+        assert_eq!(r.code, 2, "{stderr}");
         assert!(stderr.contains(&format!("error[{code}]")), "{stderr}");
         assert!(!stderr.contains("pcsc"), "{stderr}");
     }

@@ -3,27 +3,26 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
-use std::process::Command;
+mod common;
 
+use common::{myna, run};
 use myna_audit::fixture::{Exchange, Fixture};
 use myna_audit::report::Report;
 
 fn audit_json(path: &std::path::Path) -> (i32, Report) {
-    let out = Command::new(env!("CARGO_BIN_EXE_myna-audit"))
-        .args([
-            "audit",
-            "--format",
-            "json",
-            "--as-of",
-            "2026-06-01",
-            "--replay",
-        ])
-        .arg(path)
-        .output()
-        .expect("run");
-    let mut r: Report = serde_json::from_slice(&out.stdout).expect("json");
+    let mut audit = myna(&[
+        "audit",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-06-01",
+        "--replay",
+    ]);
+    audit.arg(path);
+    let out = run(audit);
+    let mut r: Report = serde_json::from_str(&out.stdout).expect("json");
     r.source.fixture = None;
-    (out.status.code().unwrap_or(-1), r)
+    (out.code, r)
 }
 
 fn write(dir: &std::path::Path, name: &str, f: &Fixture) -> std::path::PathBuf {
@@ -117,20 +116,18 @@ fn a_fixture_missing_what_the_audit_needs_is_an_error_naming_command_and_fixture
     });
     let dir = tempdir("cut");
     let path = write(&dir, "cut.fixture", &cut);
-    let out = Command::new(env!("CARGO_BIN_EXE_myna-audit"))
-        .args(["audit", "--as-of", "2026-06-01", "--replay"])
-        .arg(&path)
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let mut audit = myna(&["audit", "--as-of", "2026-06-01", "--replay"]);
+    audit.arg(&path);
+    let out = run(audit);
+    assert_eq!(out.code, 2);
+    let err = &out.stderr;
     assert!(
         err.contains("cut.fixture") && err.contains("00 B0 00 00 00"),
         "{err}"
     );
     assert!(err.contains("fixture-incomplete"), "{err}");
     // What was read before the gap is still reported.
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = &out.stdout;
     assert!(
         stdout.contains("AUDIT INCOMPLETE") && stdout.contains("0018"),
         "{stdout}"

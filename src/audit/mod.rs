@@ -104,6 +104,19 @@ pub struct AuditRun {
     pub error: Option<AuditError>,
 }
 
+impl AuditRun {
+    /// The exit status of an audit outcome: failed when it could not finish (the report is
+    /// partial), findings when there are any, else ok.
+    pub fn exit(&self) -> crate::error::Exit {
+        use crate::error::Exit;
+        match &self.error {
+            Some(_) => Exit::Failed,
+            None if self.report.findings.is_empty() => Exit::Ok,
+            None => Exit::Findings,
+        }
+    }
+}
+
 /// Runs the whole audit: the walk, then the judgements over what it read.
 pub fn run<T: Transport>(session: &mut Session<T>, opts: &AuditOptions) -> AuditRun {
     let walk::Walked {

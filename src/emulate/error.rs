@@ -2,9 +2,14 @@
 
 use thiserror::Error;
 
+use crate::error::Diagnose;
+use crate::fixture::FixtureError;
+
 /// Why the emulator could not start or keep running.
 #[derive(Debug, Error)]
 pub enum EmulateError {
+    #[error(transparent)]
+    Fixture(#[from] FixtureError),
     #[error("'{addr}' is not a HOST:PORT address for vpcd: {reason}")]
     BadAddress { addr: String, reason: String },
     #[error("pcscd is not running, so no vpcd virtual reader listens at {addr} ({reason})")]
@@ -29,9 +34,10 @@ pub enum EmulateError {
     Signals(String),
 }
 
-impl EmulateError {
-    pub fn code(&self) -> &'static str {
+impl Diagnose for EmulateError {
+    fn code(&self) -> &'static str {
         match self {
+            EmulateError::Fixture(f) => f.code(),
             EmulateError::BadAddress { .. } => "bad-vpcd-address",
             EmulateError::PcscdNotRunning { .. } => "no-service",
             EmulateError::VpcdMissing { .. } => "vpcd-missing",
@@ -43,8 +49,9 @@ impl EmulateError {
         }
     }
 
-    pub fn hint(&self) -> &'static str {
+    fn hint(&self) -> &'static str {
         match self {
+            EmulateError::Fixture(f) => f.hint(),
             EmulateError::BadAddress { .. } => {
                 "Pass --vpcd HOST:PORT, e.g. 127.0.0.1:35963 (the port in /etc/reader.conf.d/vpcd: 0x8C7B = 35963)."
             }

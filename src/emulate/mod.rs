@@ -9,13 +9,13 @@ pub mod vpcd;
 
 use std::io;
 use std::net::{SocketAddr, TcpStream};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 pub use error::EmulateError;
 
-use crate::cli::{CliError, EXIT_OK, EmulateArgs};
 use crate::fixture::Fixture;
 use crate::transport::pcsc::Pcsc;
 use crate::transport::trace::{IdentifierMask, command_line, response_line_masked};
@@ -28,6 +28,23 @@ const RECONNECT_EVERY: Duration = Duration::from_millis(500);
 /// pcscd asks for the ATR every 400 ms; this much silence after connecting means vpcd is
 /// not serving this connection (it serves one card per port and ignores a second one).
 const SILENCE_WARNING: Duration = Duration::from_secs(2);
+
+/// What to serve, where, and how.
+#[derive(Debug, Clone)]
+pub struct EmulateOptions {
+    /// The fixture to serve.
+    pub fixture: PathBuf,
+    /// Where vpcd listens (HOST:PORT).
+    pub vpcd: String,
+    /// Extra delay per APDU, to model a contactless link.
+    pub latency: Duration,
+    /// Stop when the first PC/SC session ends.
+    pub once: bool,
+    /// Print every exchange on stderr (PIN data is never shown).
+    pub trace: bool,
+    /// Show identifiers unmasked in the trace.
+    pub show_identifiers: bool,
+}
 
 /// How one connection to vpcd ended.
 enum Ended {
@@ -43,30 +60,32 @@ struct Emulator<'a> {
     card: VirtualCard,
     addr: SocketAddr,
     label: String,
-    args: &'a EmulateArgs,
+    opts: &'a EmulateOptions,
     stop: Arc<AtomicBool>,
 }
 
-pub fn run(args: &EmulateArgs) -> Result<u8, CliError> {
-    let fixture = Fixture::load(&args.fixture)?;
-    let name = args.fixture.display().to_string();
+/// Serves the fixture until stopped (Ctrl-C, SIGTERM, or `once`); reports progress on
+/// stderr.
+pub fn run(opts: &EmulateOptions) -> Result<(), EmulateError> {
+    let fixture = Fixture::load(&opts.fixture)?;
+    let name = opts.fixture.display().to_string();
     if fixture.atr.is_empty() {
         // vpcd reads a zero-length answer to get-ATR as "no card".
-        return Err(EmulateError::EmptyAtr { fixture: name }.into());
+        return Err(EmulateError::EmptyAtr { fixture: name });
     }
-    let addr = resolve(&args.vpcd)?;
+    let addr = resolve(&opts.vpcd)?;
     let stop = Arc::new(AtomicBool::new(false));
     install_signals(&stop)?;
     // A PC/SC context held for the emulator's lifetime: it socket-activates pcscd where
     // systemd manages it, and keeps a pcscd started with --auto-exit from stopping under the
     // virtual card. Not needed when pcscd runs anyway; no error when there is none.
     let _keepalive = addr.ip().is_loopback().then(Pcsc::establish);
-    let stream = connect_first(addr, &args.vpcd)?;
+    let stream = connect_first(addr, &opts.vpcd)?;
     let mut em = Emulator {
-        card: VirtualCard::new(&fixture, &name, Duration::from_millis(args.latency)),
+        card: VirtualCard::new(&fixture, &name, opts.latency),
         addr,
-        label: args.vpcd.clone(),
-        args,
+        label: opts.vpcd.clone(),
+        opts,
         stop,
     };
     eprintln!(
@@ -82,7 +101,7 @@ pub fn run(args: &EmulateArgs) -> Result<u8, CliError> {
         "myna-audit emulate: stopped after {} command(s), {} not in the fixture",
         s.commands, s.unanswerable
     );
-    result.map(|()| EXIT_OK).map_err(CliError::from)
+    result
 }
 
 impl Emulator<'_> {
@@ -90,7 +109,7 @@ impl Emulator<'_> {
         loop {
             match self.serve(stream)? {
                 Ended::Stopped | Ended::SessionOver => return Ok(()),
-                Ended::Closed if self.args.once => {
+                Ended::Closed if self.opts.once => {
                     return Err(EmulateError::VpcdClosed {
                         addr: self.label.clone(),
                     });
@@ -123,7 +142,7 @@ impl Emulator<'_> {
 
     /// What hides identifiers in `--trace` (none with `--show-identifiers`).
     fn new_masker(&self) -> Option<IdentifierMask> {
-        (!self.args.show_identifiers).then(IdentifierMask::default)
+        (!self.opts.show_identifiers).then(IdentifierMask::default)
     }
 
     /// Answers vpcd's requests on one connection until it ends.
@@ -158,7 +177,7 @@ impl Emulator<'_> {
             };
             let started = Instant::now();
             if let Some(c) = &command {
-                if self.args.trace {
+                if self.opts.trace {
                     eprintln!("trace > {}", command_line(c));
                 }
             }
@@ -168,12 +187,12 @@ impl Emulator<'_> {
                     event,
                     session_ended,
                 } => {
-                    if self.args.trace {
+                    if self.opts.trace {
                         eprintln!("trace * {}", event.label());
                     }
                     // Power events clear the card's selection: follow it afresh.
                     masker = self.new_masker();
-                    if session_ended && self.args.once {
+                    if session_ended && self.opts.once {
                         return Ok(Ended::SessionOver);
                     }
                     None
@@ -201,7 +220,7 @@ impl Emulator<'_> {
                     if !self.sleep(self.card.latency) {
                         return Ok(Ended::Stopped);
                     }
-                    if self.args.trace {
+                    if self.opts.trace {
                         // The same identifier rules as `audit --trace` and the redactor.
                         let hidden = masker
                             .as_mut()

@@ -15,7 +15,7 @@ use time::Date;
 
 use crate::audit::{self, AuditOptions, AuditRun};
 use crate::card::Session;
-use crate::cli::{self, CliError, RecordArgs};
+use crate::error::Diagnose;
 use crate::fixture::{Fixture, FixtureKind};
 use crate::transport::record::{Recorder, Recording};
 use crate::transport::{ReadOnly, Transport};
@@ -36,8 +36,8 @@ pub enum RecordError {
     },
 }
 
-impl RecordError {
-    pub fn code(&self) -> &'static str {
+impl Diagnose for RecordError {
+    fn code(&self) -> &'static str {
         match self {
             RecordError::OutputExists { .. } => "output-exists",
             RecordError::Write { .. } => "write-failed",
@@ -50,7 +50,7 @@ impl RecordError {
         }
     }
 
-    pub fn hint(&self) -> &'static str {
+    fn hint(&self) -> &'static str {
         match self {
             RecordError::OutputExists { .. } => {
                 "Choose another --output file, or pass --force to replace it."
@@ -86,6 +86,15 @@ pub struct RecordOptions {
     pub keep_identifiers: bool,
     /// The recording date for the header.
     pub date: Date,
+}
+
+/// Where the fixture is written.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// The fixture file.
+    pub path: PathBuf,
+    /// Replace an existing file.
+    pub force: bool,
 }
 
 /// Runs the audit over `transport` while recording it; returns the audit and the fixture,
@@ -143,8 +152,9 @@ pub fn build_fixture(rec: Recording, opts: &RecordOptions) -> Result<Fixture, Re
 }
 
 /// Refuses early (before the card is touched) an output that exists or has no directory.
-fn check_output(path: &Path, force: bool) -> Result<(), RecordError> {
-    if path.exists() && !force {
+pub fn check_output(output: &Output) -> Result<(), RecordError> {
+    let path = output.path.as_path();
+    if path.exists() && !output.force {
         return Err(RecordError::OutputExists {
             path: path.to_path_buf(),
         });
@@ -219,74 +229,30 @@ pub fn write_fixture(
     result
 }
 
-/// `myna-audit record`.
-pub fn run(args: &RecordArgs) -> Result<u8, CliError> {
-    // Refuse a bad output before the card is touched.
-    check_output(&args.output, args.force)?;
-    let (transport, source) = cli::open(args.reader.as_deref(), None)?;
-    let transport = cli::traced(transport, args.report.trace, args.report.show_identifiers);
-    let (run, written) = record_to_file(transport, source, args);
-    match written {
-        Ok(Some(f)) => {
-            let what = if args.keep_identifiers {
-                "identifiers KEPT: a private fixture, never share it".to_string()
-            } else {
-                format!("{} redacted: line(s)", f.redacted.len())
-            };
-            eprintln!(
-                "myna-audit: recorded {} exchanges to {} ({what})",
-                f.exchanges.len(),
-                args.output.display()
-            );
-            cli::finish(run, args.report.format)
-        }
-        Ok(None) => {
-            eprintln!(
-                "myna-audit: the audit did not finish, so nothing was written to {}",
-                args.output.display()
-            );
-            cli::finish(run, args.report.format)
-        }
-        Err(e) => {
-            cli::finish(run, args.report.format)?;
-            Err(e.into())
-        }
-    }
-}
-
 /// `record` once the card is open: audit, redact, write. Returns the audit and the fixture
 /// written (`None` when the audit did not finish: then nothing is written), or why no
 /// fixture could be written. Prints nothing.
 pub fn record_to_file<T: Transport>(
     transport: T,
-    source: crate::report::Source,
-    args: &RecordArgs,
+    audit_opts: &AuditOptions,
+    opts: &RecordOptions,
+    output: &Output,
 ) -> (AuditRun, Result<Option<Fixture>, RecordError>) {
-    let audit_opts = AuditOptions {
-        as_of: args.report.as_of.unwrap_or_else(cli::today),
-        show_identifiers: args.report.show_identifiers,
-        source,
-        redacted_certificates: Vec::new(),
-    };
-    let opts = RecordOptions {
-        keep_identifiers: args.keep_identifiers,
-        date: cli::today(),
-    };
-    let (run, fixture) = record_audit(transport, &audit_opts, &opts);
+    let (run, fixture) = record_audit(transport, audit_opts, opts);
     if run.error.is_some() {
         return (run, Ok(None));
     }
     let written = fixture
         .map_err(|source| RecordError::Refused {
-            path: args.output.clone(),
+            path: output.path.clone(),
             source,
         })
         .and_then(|f| {
             write_fixture(
-                &args.output,
+                &output.path,
                 &f.to_text(),
-                args.force,
-                args.keep_identifiers,
+                output.force,
+                opts.keep_identifiers,
             )?;
             Ok(Some(f))
         });

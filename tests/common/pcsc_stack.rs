@@ -3,18 +3,18 @@
 //! through PC/SC. Every process is stopped by its own PID when its guard drops, also when a
 //! test fails. Only one pcscd can run per machine, so [`Stack::start`] serialises its users.
 
-#![allow(dead_code)] // not every test binary uses every helper
-
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 use pcsc::{Context, ReaderState, Scope, State};
+
+use super::{BIN, Run, myna};
 
 /// The reader pcscd's vpcd driver shows for its first slot (port 35963).
 pub const READER: &str = "Virtual PCD 00 00";
@@ -25,8 +25,6 @@ const PCSCD_SOCKET: &str = "/run/pcscd/pcscd.comm";
 const VPCD_CONF: &str = "/etc/reader.conf.d/vpcd";
 const INSTALL: &str = "install them with `sudo apt-get install pcscd vsmartcard-vpcd` \
                        (or run scripts/setup-debian.sh)";
-
-pub const BIN: &str = env!("CARGO_BIN_EXE_myna-audit");
 
 /// Tests using pcscd take this lock for their whole run.
 static PCSCD_LOCK: Mutex<()> = Mutex::new(());
@@ -178,52 +176,21 @@ fn spawn_captured(name: &str, mut cmd: Command, log: PathBuf) -> Proc {
     }
 }
 
-/// The result of one CLI run.
-pub struct Run {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
-    pub took: Duration,
-}
-
-impl Run {
-    fn from(out: Output, took: Duration) -> Run {
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
-            stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
-            took,
-        }
-    }
-
-    pub fn assert_no_panic(&self) {
-        assert!(
-            !self.stderr.contains("panicked"),
-            "the CLI panicked:\n{}",
-            self.stderr
-        );
-    }
-}
-
 /// The CLI, as a user runs it, with a clean PC/SC environment.
-pub fn cli(args: &[&str]) -> Command {
+pub fn cli(args: &[&str]) -> super::Command {
+    let mut c = myna(args);
+    c.env_remove("PCSCLITE_CSOCK_NAME");
+    c
+}
+
+/// [`cli`] for a process that runs in the background (signalled, waited for with
+/// [`super::wait_run`]): `assert_cmd` runs a command only to its end.
+pub fn cli_process(args: &[&str]) -> Command {
     let mut c = Command::new(BIN);
     c.args(args)
         .env("NO_COLOR", "1")
         .env_remove("PCSCLITE_CSOCK_NAME");
     c
-}
-
-/// Waits for a spawned CLI (stdout and stderr piped) and collects its run.
-pub fn wait_run(child: std::process::Child, start: Instant) -> Run {
-    let out = child.wait_with_output().expect("wait for myna-audit");
-    Run::from(out, start.elapsed())
-}
-
-pub fn run(mut cmd: Command) -> Run {
-    let start = Instant::now();
-    let out = cmd.output().expect("run myna-audit");
-    Run::from(out, start.elapsed())
 }
 
 /// Runs a system tool, failing with an install hint when it is missing.
@@ -236,7 +203,7 @@ pub fn tool(program: &str, args: &[&str], package: &str) -> Run {
         .unwrap_or_else(|e| {
             panic!("cannot run {program} ({e}): install the Debian package `{package}`")
         });
-    Run::from(out, start.elapsed())
+    Run::from_output(out, start.elapsed())
 }
 
 /// `$CARGO_TARGET_TMPDIR/e2e/<test>`: logs of pcscd and the emulators.
@@ -365,7 +332,7 @@ impl Stack {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let mut cmd = cli(&["emulate"]);
+        let mut cmd = cli_process(&["emulate"]);
         cmd.arg(fixture).args(extra);
         let log = self.dir.join(format!("emulate-{stem}.log"));
         spawn_captured(&format!("emulate {stem}"), cmd, log)

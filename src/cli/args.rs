@@ -1,0 +1,129 @@
+//! The command line's arguments (clap derive), as the user types them.
+
+use std::path::PathBuf;
+
+use clap::{Subcommand, ValueEnum};
+use time::Date;
+
+pub(super) const AFTER_HELP: &str = "\
+Exit status:
+  0  audit complete, nothing needs attention
+  1  audit complete with findings (a blocked or low PIN, an expired certificate, ...)
+  2  could not audit: no PC/SC service, no reader, no card, not a My Number Card,
+     card removed, transport error, bad fixture or bad arguments
+
+myna-audit never changes the card: it sends only SELECT, READ BINARY, READ RECORD,
+GET DATA and the data-less VERIFY that reads a retry counter without spending a try.
+It uses no network. See README.md and docs/.";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// List PC/SC readers: card present, ATR, and whether it is a My Number Card
+    /// (decided by SELECTing the JPKI application, never by ATR).
+    Readers {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Audit the card: applications, retry counters, readable files, findings.
+    #[command(after_help = AFTER_HELP)]
+    Audit(AuditArgs),
+    /// Audit the card while recording every exchange into a fixture (redacted by default).
+    #[command(after_help = AFTER_HELP)]
+    Record(RecordArgs),
+    /// Serve a fixture as a virtual card through pcscd's vpcd driver (vsmartcard).
+    Emulate(EmulateArgs),
+    /// Work with fixture files.
+    #[command(subcommand)]
+    Fixture(FixtureCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum FixtureCommand {
+    /// Check fixtures for leaks (real My Numbers, production JPKI certificates, images,
+    /// PINs) and for format errors. Exit 1 on a leak, 2 on a malformed file.
+    Check {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RecordArgs {
+    /// Where to write the fixture.
+    #[arg(long, short)]
+    pub output: PathBuf,
+    /// Use this reader (exact name, or a part of it that matches one reader).
+    #[arg(long)]
+    pub reader: Option<String>,
+    /// Keep identifiers (card serial, certificate serial, ...) in the fixture: for a
+    /// private, local fixture only. The header says so.
+    #[arg(long)]
+    pub keep_identifiers: bool,
+    /// Overwrite an existing output file.
+    #[arg(long)]
+    pub force: bool,
+    /// The report options; --show-identifiers affects only what is printed: the fixture is
+    /// still redacted unless --keep-identifiers.
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct EmulateArgs {
+    /// The fixture to serve.
+    pub fixture: PathBuf,
+    /// Where vpcd listens (the card connects to it).
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:35963")]
+    pub vpcd: String,
+    /// Extra delay per APDU, in milliseconds, to model a contactless link.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub latency: u64,
+    /// Exit when the first PC/SC session ends (the card is powered off or reset).
+    #[arg(long)]
+    pub once: bool,
+    /// Print every exchange on stderr (PIN data is never shown).
+    #[arg(long)]
+    pub trace: bool,
+    /// Show identifiers unmasked in the trace.
+    #[arg(long)]
+    pub show_identifiers: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct AuditArgs {
+    /// Use this reader (exact name, or a part of it that matches one reader).
+    #[arg(long, conflicts_with = "replay")]
+    pub reader: Option<String>,
+    /// Audit a recorded card (a fixture file, docs/fixtures.md) instead of a reader.
+    #[arg(long, value_name = "FIXTURE")]
+    pub replay: Option<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// How the audit's report is produced and printed (shared by `audit` and `record`).
+#[derive(clap::Args, Debug)]
+pub struct ReportArgs {
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Show identifiers (card serial, certificate serial and subject number) unmasked.
+    #[arg(long)]
+    pub show_identifiers: bool,
+    /// Judge expiry as of this date (YYYY-MM-DD) instead of today (UTC).
+    #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
+    pub as_of: Option<Date>,
+    /// Print every exchange on stderr (PIN data is never shown).
+    #[arg(long)]
+    pub trace: bool,
+}
+
+fn parse_date_arg(s: &str) -> Result<Date, String> {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(s, fmt).map_err(|_| format!("'{s}' is not a date of the form YYYY-MM-DD"))
+}

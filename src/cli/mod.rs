@@ -1,0 +1,134 @@
+//! Command-line interface: parses the arguments, turns them into the library's options,
+//! runs the library, and prints: reports on stdout, errors (`error[code]` and a hint) on
+//! stderr. The library itself never decides an exit status's number or prints an error.
+
+mod args;
+mod audit;
+mod emulate;
+mod fixture;
+mod readers;
+mod record;
+
+use std::io::{IsTerminal, Write};
+
+use clap::Parser;
+use time::Date;
+
+pub use args::{AuditArgs, Command, EmulateArgs, FixtureCommand, Format, RecordArgs, ReportArgs};
+
+use crate::audit::{AuditError, AuditRun};
+use crate::emulate::EmulateError;
+use crate::error::{Diagnose, Exit};
+use crate::record::RecordError;
+use crate::report::{self, Report};
+use crate::source::{Opened, SourceError};
+use crate::transport::trace::Trace;
+use crate::transport::{Transport, TransportError};
+use args::AFTER_HELP;
+
+#[derive(Parser, Debug)]
+#[command(name = "myna-audit", version, about = "Audit a My Number Card (マイナンバーカード): its applications, PIN counters, and what a finder could read", after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Every way a command can fail: the library's errors, each with its code and hint.
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error(transparent)]
+    Audit(#[from] AuditError),
+    #[error(transparent)]
+    Record(#[from] RecordError),
+    #[error(transparent)]
+    Emulate(#[from] EmulateError),
+}
+
+impl CliError {
+    fn diagnosis(&self) -> &dyn Diagnose {
+        match self {
+            CliError::Transport(e) => e,
+            CliError::Source(e) => e,
+            CliError::Audit(e) => e,
+            CliError::Record(e) => e,
+            CliError::Emulate(e) => e,
+        }
+    }
+}
+
+/// Runs a parsed command line; returns the exit status.
+pub fn run(cli: Cli) -> Exit {
+    let result = match cli.command {
+        Command::Readers { format } => readers::run(format),
+        Command::Audit(args) => audit::run(&args),
+        Command::Record(args) => record::run(&args),
+        Command::Emulate(args) => emulate::run(&args),
+        Command::Fixture(FixtureCommand::Check { files }) => Ok(fixture::check(&files)),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            report_error(&e);
+            Exit::Failed
+        }
+    }
+}
+
+/// Writes to stdout; a closed pipe (e.g. `| head`) is not an error.
+fn emit(s: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(s.as_bytes());
+    let _ = out.flush();
+}
+
+fn report_error(e: &CliError) {
+    let d = e.diagnosis();
+    eprintln!("myna-audit: error[{}]: {e}", d.code());
+    eprintln!("  {}", d.hint());
+}
+
+fn color_stdout() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+}
+
+fn today() -> Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+/// Says which reader was picked when none was named.
+fn announce(opened: &Opened) {
+    if let Some(name) = &opened.picked_reader {
+        eprintln!("myna-audit: using reader \"{name}\" (the only one holding a My Number Card)");
+    }
+}
+
+/// Adds `--trace` output around a transport when asked, identifiers masked unless
+/// `show_identifiers`.
+fn traced(t: Box<dyn Transport>, trace: bool, show_identifiers: bool) -> Box<dyn Transport> {
+    if trace {
+        Box::new(Trace::stderr(t).show_identifiers(show_identifiers))
+    } else {
+        t
+    }
+}
+
+/// Prints the report (also a partial one) and turns the outcome into an exit status.
+fn finish(run: AuditRun, format: Format) -> Result<Exit, CliError> {
+    print_report(&run.report, format);
+    let status = run.exit();
+    match run.error {
+        Some(e) => Err(e.into()),
+        None => Ok(status),
+    }
+}
+
+fn print_report(report: &Report, format: Format) {
+    match format {
+        Format::Json => emit(&report::json::render(report)),
+        Format::Text => emit(&report::text::render(report, color_stdout())),
+    }
+}
