@@ -31,7 +31,7 @@ fn json(fixture: &str) -> (i32, Report) {
 }
 
 fn snapshot_both(fixture: &str, expected_code: i32) {
-    let text = audit(fixture, &[]);
+    let text = audit(fixture, &["--lang", "both"]);
     assert_eq!(text.code, expected_code, "{fixture} text: {}", text.stderr);
     insta::assert_snapshot!(format!("{fixture}.text"), text.stdout);
     let js = audit(fixture, &["--format", "json"]);
@@ -41,13 +41,20 @@ fn snapshot_both(fixture: &str, expected_code: i32) {
 
 #[test]
 fn typical_card() {
-    snapshot_both("typical", 0);
+    // The sample card is synthetic: its certificates chain to no J-LIS root, and the audit
+    // says so (the only finding; exit 1).
+    snapshot_both("typical", 1);
     let (_, r) = json("typical");
     assert_eq!(r.schema_version, SCHEMA_VERSION);
     assert!(r.is_my_number_card && r.complete && r.error.is_none());
     assert_eq!(r.applications.len(), 5);
     assert!(r.applications.iter().all(|a| a.present));
-    assert!(r.findings.is_empty());
+    let codes: Vec<&str> = r.findings.iter().map(|f| f.code.as_str()).collect();
+    assert_eq!(codes, ["certificate_not_genuine"]);
+    assert!(matches!(
+        r.genuine,
+        Some(myna_audit::trust::Genuineness::DoesNotChain { .. })
+    ));
     let jpki = &r.applications[0];
     let auth = jpki.files.iter().find(|f| f.ef == "000A").expect("EF 000A");
     assert_eq!(auth.access, AccessTier::Free);
@@ -192,4 +199,42 @@ fn help_documents_exit_codes() {
     ] {
         assert!(help.contains(needle), "{needle}");
     }
+}
+
+/// The text report in each language: the verdict first, the same inventory after it.
+#[test]
+fn text_report_in_japanese_and_in_english() {
+    for fixture in ["typical", "pin-blocked"] {
+        for lang in ["ja", "en"] {
+            let run = audit(fixture, &["--lang", lang]);
+            assert_eq!(run.code, 1, "{fixture} {lang}: {}", run.stderr);
+            insta::assert_snapshot!(format!("{fixture}.text.{lang}"), run.stdout);
+        }
+    }
+}
+
+#[test]
+fn the_locale_picks_the_default_language() {
+    let mut ja = common::myna(&[
+        "audit",
+        "--replay",
+        "fixtures/typical.fixture",
+        "--as-of",
+        AS_OF,
+    ]);
+    ja.env("LANG", "ja_JP.UTF-8");
+    let ja = run(ja);
+    assert!(ja.stdout.contains("■ 結論"), "{}", ja.stdout);
+    let en = audit("typical", &[]);
+    assert!(en.stdout.contains("■ Verdict\n"), "{}", en.stdout);
+    let mut all = common::myna(&[
+        "audit",
+        "--replay",
+        "fixtures/typical.fixture",
+        "--as-of",
+        AS_OF,
+    ]);
+    // LC_ALL wins over LANG.
+    all.env("LANG", "ja_JP.UTF-8").env("LC_ALL", "en_US.UTF-8");
+    assert!(run(all).stdout.contains("■ Verdict\n"));
 }

@@ -22,6 +22,26 @@ pub enum Format {
     Json,
 }
 
+/// How the audit report is printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// For people: the verdict first, then the full inventory.
+    Text,
+    /// For programs: docs/json.md.
+    Json,
+}
+
+/// The language of the text report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    /// 日本語
+    Ja,
+    /// English
+    En,
+    /// Japanese and English side by side
+    Both,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// List PC/SC readers: card present, ATR, and whether it is a My Number Card
@@ -110,8 +130,15 @@ pub struct AuditArgs {
 /// How the audit's report is produced and printed (shared by `audit` and `record`).
 #[derive(clap::Args, Debug)]
 pub struct ReportArgs {
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Language of the text and HTML report (default: from LC_ALL, LC_MESSAGES or LANG:
+    /// ja* is Japanese, anything else English). JSON always carries both.
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+    /// No progress line on stderr while the card is read.
+    #[arg(long, short)]
+    pub quiet: bool,
     /// Show identifiers (card serial, certificate serial and subject number) unmasked.
     #[arg(long)]
     pub show_identifiers: bool,

@@ -23,5 +23,5 @@ pub(super) fn run(args: &AuditArgs) -> Result<Exit, CliError> {
     );
     let mut session = Session::new(ReadOnly::new(transport));
     let run = audit::run(&mut session, &opts);
-    finish(run, args.report.format)
+    finish(run, &args.report)
 }

@@ -9,17 +9,21 @@ mod fixture;
 mod readers;
 mod record;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use clap::Parser;
 use time::Date;
 
-pub use args::{AuditArgs, Command, EmulateArgs, FixtureCommand, Format, RecordArgs, ReportArgs};
+pub use args::{
+    AuditArgs, Command, EmulateArgs, FixtureCommand, Format, LangArg, RecordArgs, ReportArgs,
+    ReportFormat,
+};
 
 use crate::audit::{AuditError, AuditRun};
 use crate::emulate::EmulateError;
 use crate::error::{Diagnose, Exit};
 use crate::record::RecordError;
+use crate::report::text::{Lang, TextOptions};
 use crate::report::{self, Report};
 use crate::source::{Opened, SourceError};
 use crate::transport::trace::Trace;
@@ -91,8 +95,20 @@ fn report_error(e: &CliError) {
     eprintln!("  {}", d.hint());
 }
 
+/// Colour when stdout is a terminal and NO_COLOR / CLICOLOR / CLICOLOR_FORCE allow it
+/// (anstream's rules).
 fn color_stdout() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+    anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
+}
+
+/// The language asked for, else the locale's.
+fn lang(args: &ReportArgs) -> Lang {
+    match args.lang {
+        Some(LangArg::Ja) => Lang::Ja,
+        Some(LangArg::En) => Lang::En,
+        Some(LangArg::Both) => Lang::Both,
+        None => Lang::from_env(),
+    }
 }
 
 fn today() -> Date {
@@ -117,8 +133,8 @@ fn traced(t: Box<dyn Transport>, trace: bool, show_identifiers: bool) -> Box<dyn
 }
 
 /// Prints the report (also a partial one) and turns the outcome into an exit status.
-fn finish(run: AuditRun, format: Format) -> Result<Exit, CliError> {
-    print_report(&run.report, format);
+fn finish(run: AuditRun, args: &ReportArgs) -> Result<Exit, CliError> {
+    print_report(&run.report, args);
     let status = run.exit();
     match run.error {
         Some(e) => Err(e.into()),
@@ -126,9 +142,15 @@ fn finish(run: AuditRun, format: Format) -> Result<Exit, CliError> {
     }
 }
 
-fn print_report(report: &Report, format: Format) {
-    match format {
-        Format::Json => emit(&report::json::render(report)),
-        Format::Text => emit(&report::text::render(report, color_stdout())),
+fn print_report(report: &Report, args: &ReportArgs) {
+    match args.format {
+        ReportFormat::Json => emit(&report::json::render(report)),
+        ReportFormat::Text => emit(&report::text::render_with(
+            report,
+            &TextOptions {
+                color: color_stdout(),
+                lang: lang(args),
+            },
+        )),
     }
 }

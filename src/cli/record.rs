@@ -31,7 +31,7 @@ pub(super) fn run(args: &RecordArgs) -> Result<Exit, CliError> {
         date: today(),
     };
     let (run, written) = record::record_to_file(transport, &audit_opts, &opts, &output);
-    let format = args.report.format;
+    let format = &args.report;
     match written {
         Ok(Some(f)) => {
             let what = if args.keep_identifiers {

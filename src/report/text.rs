@@ -371,6 +371,13 @@ pub fn render_with(r: &Report, opts: &TextOptions) -> String {
     wrap(&tail(o, r, &c))
 }
 
+/// Pads to `width` display columns (CJK characters count two), so columns line up in
+/// every language.
+fn pad(s: &str, width: usize) -> String {
+    let w = textwrap::core::display_width(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
 /// Wraps lines wider than [`WIDTH`], continuing under their own indentation.
 fn wrap(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 256);
@@ -630,9 +637,9 @@ fn master_file(o: &mut String, mf: &MasterFile, c: &Ctx) {
             .unwrap_or_else(|| format!("({})", obj.sw));
         let _ = writeln!(
             o,
-            "  {}  {:<28} {}",
+            "  {}  {} {}",
             obj.tag,
-            v,
+            pad(&v, 28),
             c.label(&obj.label_ja, &obj.label_en)
         );
     }
@@ -671,10 +678,10 @@ fn application(o: &mut String, app: &Application, c: &Ctx) {
         for p in &app.pins {
             let _ = writeln!(
                 o,
-                "    {}  {:<6} {:<26} {}",
+                "    {}  {:<6} {} {}",
                 p.ef,
                 tries(p),
-                pin_status(p, c),
+                pad(&pin_status(p, c), 26),
                 c.label(&p.label_ja, &p.label_en)
             );
         }
@@ -692,10 +699,10 @@ fn application(o: &mut String, app: &Application, c: &Ctx) {
         for f in &app.files {
             let _ = writeln!(
                 o,
-                "    {}      {:<13} {:<20} {}",
+                "    {}      {} {} {}",
                 f.ef,
-                access_label(f.access, c),
-                readable(f, c),
+                pad(access_label(f.access, c), 13),
+                pad(&readable(f, c), 20),
                 c.label(&f.label_ja, &f.label_en)
             );
             if let Some(d) = &f.details {

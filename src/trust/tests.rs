@@ -100,7 +100,7 @@ fn certs() -> &'static Certs {
             .unwrap()
         };
         let d = |y: i32, m: u8, day: u8| {
-            Date::from_calendar_date(y, time::Month::try_from(m).unwrap(), day).unwrap()
+            Date::from_calendar_date(y, ::time::Month::try_from(m).unwrap(), day).unwrap()
         };
         let test_name = synthetic_name("JPKI-TEST", "JPKI for user authentication");
         let synth = synthetic_name(SYNTH_ORG, SYNTH_OU);

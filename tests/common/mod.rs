@@ -48,11 +48,22 @@ impl Run {
     }
 }
 
-/// `myna-audit ARGS`, colour off.
+/// `myna-audit ARGS`, colour off, in a neutral locale (the text report's default language
+/// is then English; tests that want another pass `--lang`).
 pub fn myna(args: &[&str]) -> Command {
     let mut c = assert_cmd::cargo::cargo_bin_cmd!("myna-audit");
-    c.args(args).env("NO_COLOR", "1");
+    c.args(args)
+        .env("NO_COLOR", "1")
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
     c
+}
+
+/// Text with every run of white space made one space: the text report wraps long lines,
+/// so a sentence is looked for without caring where the lines break.
+pub fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Runs a command to its end and collects its outcome; the CLI must not panic.

@@ -189,6 +189,9 @@ pub fn cli_process(args: &[&str]) -> Command {
     let mut c = Command::new(BIN);
     c.args(args)
         .env("NO_COLOR", "1")
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
         .env_remove("PCSCLITE_CSOCK_NAME");
     c
 }
