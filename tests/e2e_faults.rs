@@ -67,7 +67,7 @@ fn replay_report() -> Report {
     let r = run(cli(&[
         "audit", "--format", "json", "--as-of", AS_OF, "--replay", TYPICAL,
     ]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.code, common::TYPICAL_EXIT, "{}", r.stderr);
     report(&r)
 }
 
@@ -79,7 +79,13 @@ fn a_service_restart_mid_audit_is_recovered_once() {
     let (em, child, start) = audit_until(&stack, 100, 12);
     stack.restart_pcscd();
     let run = finish(child, start);
-    assert_eq!(run.code, 0, "{}\n{}", run.stderr, em.stderr());
+    assert_eq!(
+        run.code,
+        common::TYPICAL_EXIT,
+        "{}\n{}",
+        run.stderr,
+        em.stderr()
+    );
     let mut live = report(&run);
     assert!(live.complete, "{:?}", live.error);
     let note = live
@@ -237,7 +243,7 @@ fn the_my_number_card_is_picked_beside_another_card_and_named() {
     let _cards = two_cards(&stack, "fixtures/not-my-number.fixture", TYPICAL);
     let r = run(cli(&["audit", "--format", "json", "--as-of", AS_OF]));
     r.assert_no_panic();
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.code, common::TYPICAL_EXIT, "{}", r.stderr);
     assert!(
         r.stderr.contains(&format!(
             "using reader \"{READER_2}\" (the only one holding a My Number Card)"

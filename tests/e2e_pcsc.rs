@@ -120,7 +120,7 @@ fn audit_finds_the_emulated_card_without_reader_flag() {
     let stack = Stack::start("auto-reader");
     let _em = stack.emulate(Path::new("fixtures/typical.fixture"), &[]);
     let live = audit_pcsc(&[]);
-    assert_eq!(live.code, 0, "{}", live.stderr);
+    assert_eq!(live.code, common::TYPICAL_EXIT, "{}", live.stderr);
     assert!(
         live.stderr.contains(&format!("using reader \"{READER}\"")),
         "{}",
@@ -424,7 +424,7 @@ fn emulator_trace_hides_identifiers_unless_asked() {
         extra.extend(flag);
         let mut em = stack.emulate(Path::new("fixtures/typical.fixture"), &extra);
         let live = audit_pcsc(&["--reader", READER]);
-        assert_eq!(live.code, 0, "{}", live.stderr);
+        assert_eq!(live.code, common::TYPICAL_EXIT, "{}", live.stderr);
         em.stop();
         wait_card(false, Duration::from_secs(5)).unwrap();
         // The fixture's fictional identifiers (card id, serials, certificate CN), as the
@@ -457,7 +457,7 @@ fn emulate_once_exits_after_the_first_session() {
     let stack = Stack::start("once");
     let mut em = stack.emulate(Path::new("fixtures/typical.fixture"), &["--once"]);
     let live = audit_pcsc(&["--reader", READER]);
-    assert_eq!(live.code, 0, "{}", live.stderr);
+    assert_eq!(live.code, common::TYPICAL_EXIT, "{}", live.stderr);
     // pcscd powers the card off a grace period after the last client left.
     let status = em
         .wait_exit(Duration::from_secs(15))
@@ -493,7 +493,7 @@ fn emulator_reconnects_when_pcscd_restarts() {
     wait_card(true, Duration::from_secs(10))
         .unwrap_or_else(|e| panic!("card back after the restart: {e}\n{}", em.stderr()));
     let live = audit_pcsc(&["--reader", READER]);
-    assert_eq!(live.code, 0, "{}", live.stderr);
+    assert_eq!(live.code, common::TYPICAL_EXIT, "{}", live.stderr);
 }
 
 #[test]
@@ -591,7 +591,7 @@ fn timing_report() {
     for latency in ["0", "20"] {
         let mut em = stack.emulate(fixture, &["--latency", latency]);
         let live = audit_pcsc(&["--reader", READER]);
-        assert_eq!(live.code, 0, "{}", live.stderr);
+        assert_eq!(live.code, common::TYPICAL_EXIT, "{}", live.stderr);
         let r: Report = serde_json::from_str(&live.stdout).unwrap();
         lines.push(format!(
             "full audit through PC/SC, --latency {latency}: {:.0} ms wall, {} APDUs",

@@ -8,6 +8,11 @@
 
 mod common;
 
+/// Whether the report says `needle`, wherever its lines were wrapped.
+fn has(out: &str, needle: &str) -> bool {
+    common::squash(out).contains(&common::squash(needle))
+}
+
 use common::scripted::{self, Fault, JPKI_AID, Scripted, audit, clean_commands};
 use myna_audit::audit::AuditRun;
 use myna_audit::card::identify::{Answer, classify};
@@ -67,11 +72,8 @@ fn sane(run: &AuditRun, card: &Scripted) -> (Report, String, String) {
     let back: Report = serde_json::from_str(&j).unwrap();
     assert_eq!(back, r);
     if let Some(e) = &run.error {
-        assert!(
-            t.contains(&format!("AUDIT INCOMPLETE [{}]", e.code())),
-            "{t}"
-        );
-        assert!(t.contains(&e.to_string()));
+        assert!(has(&t, &format!("AUDIT INCOMPLETE [{}]", e.code())), "{t}");
+        assert!(has(&t, &e.to_string()));
     }
     (r, t, j)
 }
@@ -130,7 +132,9 @@ fn every_status_word_in_every_unexpected_place() {
             assert!(r.is_my_number_card);
             assert!(verify_count(&card) <= clean_verifies, "{place} {hex}");
             let blocked = place == "VERIFY status query" && matches!(sw, 0x6984 | 0x63C0);
-            let expected = if blocked { Exit::Findings } else { Exit::Ok };
+            // Every complete audit of the synthetic card has its genuine-card finding.
+            let expected = Exit::Findings;
+            let _ = blocked;
             assert_eq!(code, expected, "{place} {hex}: {t}");
             if place == "SELECT EF of a file" {
                 let shown = if sw == 0x6A82 {
@@ -138,10 +142,7 @@ fn every_status_word_in_every_unexpected_place() {
                 } else {
                     format!("SELECT: {hex}")
                 };
-                assert!(
-                    t.contains(&format!("000A      free          {shown}")),
-                    "{t}"
-                );
+                assert!(has(&t, &format!("000A      free          {shown}")), "{t}");
             }
             if place == "VERIFY status query" {
                 let pin = &r.applications[0].pins[0];
@@ -223,13 +224,13 @@ fn a_verify_answered_9000_or_oddly_is_reported_never_retried() {
         match sw {
             0x9000 => {
                 assert_eq!(pin.status, PinStatus::NotReported);
-                assert!(t.contains("did not report a count"), "{t}");
+                assert!(has(&t, "did not report a count"), "{t}");
             }
             0x6300 => assert_eq!(pin.status, PinStatus::NoLimit),
             0x63CF => assert_eq!(pin.tries_remaining, Some(15)),
             _ => {
                 assert_eq!(pin.status, PinStatus::Unknown);
-                assert!(t.contains("shown raw"), "{t}");
+                assert!(has(&t, "shown raw"), "{t}");
             }
         }
     }
@@ -256,7 +257,7 @@ fn answers_without_a_status_word_end_the_audit_with_a_partial_report() {
             );
             assert!(!r.complete && r.error.is_some());
             if !raw.is_empty() {
-                assert!(t.contains("without a status word"), "{t}");
+                assert!(has(&t, "without a status word"), "{t}");
             }
         }
     }
@@ -307,7 +308,7 @@ fn the_card_removed_after_any_command_keeps_what_was_gathered() {
             );
             assert_eq!(r.apdu_count, at + 1 + resent);
             assert!(!r.complete);
-            assert!(t.contains(e.hint().split(':').next().unwrap()), "{t}");
+            assert!(has(&t, e.hint().split(':').next().unwrap()), "{t}");
             // What was read before the fault stays in the report, as the full audit has it:
             // every application but the one in progress whole, that one's rows a prefix.
             assert_eq!(r.is_my_number_card, at > 0, "{at}");
@@ -334,10 +335,11 @@ fn card_removed_message_and_partial_json() {
     let at = 40;
     let (run, card) = audit(Scripted::new("typical").fail_from(at, TransportError::CardRemoved));
     let (r, t, j) = sane(&run, &card);
-    assert!(t.contains(
+    assert!(has(
+        &t,
         "AUDIT INCOMPLETE [card-removed]: the card was removed from the reader during the audit"
     ));
-    assert!(t.contains("Nothing was written to the card."));
+    assert!(has(&t, "Nothing was written to the card."));
     let v: serde_json::Value = serde_json::from_str(&j).unwrap();
     assert_eq!(v["complete"], false);
     assert_eq!(v["error"]["code"], "card-removed");
@@ -376,7 +378,7 @@ fn certificate_with_an_indefinite_length() {
         p.as_deref(),
         Some("no valid BER header: indefinite length at byte 1 (not allowed here)")
     );
-    assert_eq!(run.exit(), Exit::Ok);
+    assert_eq!(run.exit(), Exit::Findings);
 }
 
 #[test]

@@ -17,6 +17,10 @@ use std::time::{Duration, Instant};
 
 pub use assert_cmd::Command;
 
+/// The exit status of a complete audit of the synthetic sample card (fixtures/typical.fixture):
+/// 1, for its one finding — its certificates chain to no J-LIS root (docs/genuine.md).
+pub const TYPICAL_EXIT: i32 = 1;
+
 /// The CLI's executable.
 pub const BIN: &str = env!("CARGO_BIN_EXE_myna-audit");
 
