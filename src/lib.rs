@@ -11,6 +11,7 @@ pub mod audit;
 pub mod card;
 pub mod cli;
 pub mod decode;
+pub mod doctor;
 pub mod emulate;
 pub mod fixture;
 pub mod fixture_check;
