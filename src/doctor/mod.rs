@@ -1,3 +1,4 @@
 //! doctor
 
 pub mod atr;
+pub mod readers;
