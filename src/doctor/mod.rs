@@ -2,3 +2,4 @@
 
 pub mod atr;
 pub mod readers;
+pub mod service;

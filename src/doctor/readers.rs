@@ -339,7 +339,10 @@ impl ReaderVerdict {
             Severity::Warn => 1,
             Severity::Fail => 2,
         };
-        self.traps.iter().map(|t| t.severity).max_by_key(|s| rank(*s))
+        self.traps
+            .iter()
+            .map(|t| t.severity)
+            .max_by_key(|s| rank(*s))
     }
 }
 
@@ -385,11 +388,20 @@ fn on(t: &Trap, platform: &str) -> bool {
 pub fn libccid_check(min: &str, libccid: Option<&Libccid>) -> (Option<bool>, String) {
     match libccid.and_then(|l| l.version.as_deref()) {
         Some(v) => match at_least(v, min) {
-            Some(true) => (Some(true), format!("libccid {v} installed (>= {min} needed)")),
-            Some(false) => (Some(false), format!("libccid {v} installed, older than {min}")),
+            Some(true) => (
+                Some(true),
+                format!("libccid {v} installed (>= {min} needed)"),
+            ),
+            Some(false) => (
+                Some(false),
+                format!("libccid {v} installed, older than {min}"),
+            ),
             None => (None, format!("libccid version \"{v}\" not understood")),
         },
-        None => (None, "libccid version unknown (no ifd-ccid.bundle Info.plist found)".into()),
+        None => (
+            None,
+            "libccid version unknown (no ifd-ccid.bundle Info.plist found)".into(),
+        ),
     }
 }
 
@@ -463,12 +475,24 @@ mod tests {
 
     #[test]
     fn plist_without_the_key_or_with_junk() {
-        assert_eq!(plist_string("<dict></dict>", "CFBundleShortVersionString"), None);
         assert_eq!(
-            plist_string("<key>CFBundleShortVersionString</key><string>1.4", "CFBundleShortVersionString"),
+            plist_string("<dict></dict>", "CFBundleShortVersionString"),
             None
         );
-        assert!(plist_array("<key>ifdFriendlyName</key><string>x</string>", "ifdFriendlyName").is_empty());
+        assert_eq!(
+            plist_string(
+                "<key>CFBundleShortVersionString</key><string>1.4",
+                "CFBundleShortVersionString"
+            ),
+            None
+        );
+        assert!(
+            plist_array(
+                "<key>ifdFriendlyName</key><string>x</string>",
+                "ifdFriendlyName"
+            )
+            .is_empty()
+        );
         assert!(plist_array("", "ifdFriendlyName").is_empty());
     }
 
@@ -479,7 +503,11 @@ mod tests {
         match gather_libccid(LIBCCID_PLISTS) {
             Some(l) => {
                 let v = l.version.clone().unwrap_or_default();
-                assert!(compare_versions(&v, "1.0").is_some(), "{v:?} from {}", l.path);
+                assert!(
+                    compare_versions(&v, "1.0").is_some(),
+                    "{v:?} from {}",
+                    l.path
+                );
                 assert!(!l.friendly_names.is_empty(), "{}", l.path);
             }
             None => {
@@ -506,14 +534,32 @@ mod tests {
 
     #[test]
     fn matching_is_by_substring_ignoring_case() {
-        assert_eq!(lookup("SONY FeliCa RC-S300/S 00 00").unwrap().model, "Sony PaSoRi RC-S300");
-        assert_eq!(lookup("acs acr122u picc interface 00 00").unwrap().model, "ACS ACR122U (PN532-based)");
-        assert_eq!(lookup("ACS ACR1252 Dual Reader PICC 00 01").unwrap().model, "ACS ACR1252U");
-        assert_eq!(lookup("Virtual PCD 00 00").unwrap().kind, ReaderKind::NotAReader);
-        assert_eq!(lookup("Yubico YubiKey OTP+FIDO+CCID 00 00").unwrap().kind, ReaderKind::NotAReader);
+        assert_eq!(
+            lookup("SONY FeliCa RC-S300/S 00 00").unwrap().model,
+            "Sony PaSoRi RC-S300"
+        );
+        assert_eq!(
+            lookup("acs acr122u picc interface 00 00").unwrap().model,
+            "ACS ACR122U (PN532-based)"
+        );
+        assert_eq!(
+            lookup("ACS ACR1252 Dual Reader PICC 00 01").unwrap().model,
+            "ACS ACR1252U"
+        );
+        assert_eq!(
+            lookup("Virtual PCD 00 00").unwrap().kind,
+            ReaderKind::NotAReader
+        );
+        assert_eq!(
+            lookup("Yubico YubiKey OTP+FIDO+CCID 00 00").unwrap().kind,
+            ReaderKind::NotAReader
+        );
         assert!(lookup("Gemalto PC Twin Reader 00 00").is_none());
         // ACR1252 must not be taken for ACR122: the table is ordered so it cannot.
-        assert_ne!(lookup("ACS ACR1252 Reader").unwrap().model, "ACS ACR122U (PN532-based)");
+        assert_ne!(
+            lookup("ACS ACR1252 Reader").unwrap().model,
+            "ACS ACR122U (PN532-based)"
+        );
     }
 
     #[test]
@@ -533,19 +579,35 @@ mod tests {
         let v = assess("SONY FeliCa RC-S300/S 00 00", "linux", Some(&new));
         assert!(v.traps.is_empty(), "{v:?}");
         assert_eq!(v.worst(), None);
-        assert!(v.libccid_note.unwrap().contains("1.5.2 installed (>= 1.4.35"));
-        assert!(!missing_hints("linux", Some(&new)).iter().any(|h| h.model.contains("RC-S300")));
+        assert!(
+            v.libccid_note
+                .unwrap()
+                .contains("1.5.2 installed (>= 1.4.35")
+        );
+        assert!(
+            !missing_hints("linux", Some(&new))
+                .iter()
+                .any(|h| h.model.contains("RC-S300"))
+        );
 
         let old = parse_libccid("p", &PLIST.replace("1.5.2", "1.4.34"));
         let v = assess("SONY FeliCa RC-S300/S 00 00", "linux", Some(&old));
         assert!(v.libccid_note.unwrap().contains("older than 1.4.35"));
         let hints = missing_hints("linux", Some(&old));
         let h = hints.iter().find(|h| h.model.contains("RC-S300")).unwrap();
-        assert!(h.what.contains("1.4.34 installed, older than 1.4.35"), "{}", h.what);
+        assert!(
+            h.what.contains("1.4.34 installed, older than 1.4.35"),
+            "{}",
+            h.what
+        );
 
         // Unknown version: the hint is kept, saying so.
         let hints = missing_hints("linux", None);
-        assert!(hints.iter().any(|h| h.model.contains("RC-S300") && h.what.contains("unknown")));
+        assert!(
+            hints
+                .iter()
+                .any(|h| h.model.contains("RC-S300") && h.what.contains("unknown"))
+        );
 
         // On Windows the libccid note and hint do not apply.
         let v = assess("SONY FeliCa RC-S300/S 0", "windows", None);
