@@ -574,15 +574,14 @@ fn contactless_form(atr: &[u8], historical: &[u8]) -> Option<Contactless> {
     if t0 & 0xF0 != 0x80 {
         return None;
     }
-    if let Some(rest) = historical.strip_prefix(&STORAGE_PREFIX[..]) {
-        if let [ss, c0, c1, ..] = rest {
-            return Some(Contactless::Storage {
-                standard: *ss,
-                standard_name: standard_name(*ss),
-                card_name: u16::from_be_bytes([*c0, *c1]),
-                card_name_label: card_name_label(u16::from_be_bytes([*c0, *c1])),
-            });
-        }
+    if let Some([ss, c0, c1, ..]) = historical.strip_prefix(&STORAGE_PREFIX[..]) {
+        let name = u16::from_be_bytes([*c0, *c1]);
+        return Some(Contactless::Storage {
+            standard: *ss,
+            standard_name: standard_name(*ss),
+            card_name: name,
+            card_name_label: card_name_label(name),
+        });
     }
     // PC/SC part 3: Type B is always 8 historical bytes (4 + 3 + 1); the MBLI byte's low
     // nibble is RFU (0) and protocol info byte 2's low nibble (protocol type) is 0 or 1.

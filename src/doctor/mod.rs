@@ -375,6 +375,9 @@ pub const CULPRITS: &str = "close other programs that use the card: the JPKI 利
      scdaemon (it opens readers exclusively unless `pcsc-shared` is set; `gpgconf --kill scdaemon`), pcsc_scan, \
      scriptor, or another myna-audit";
 
+/// The card the checks use: its reader, the guarded connection, its JPKI-AP SELECT answer.
+type Chosen<C> = (String, ReadOnly<Counted<C>>, StatusWord);
+
 /// Interference seen during the run.
 #[derive(Default)]
 struct Interference {
@@ -555,7 +558,7 @@ fn checklist<B: Backend>(
 
     let mut interference = Interference::default();
     let mut apdus = 0usize;
-    let mut chosen: Option<(String, ReadOnly<Counted<B::Card>>, StatusWord)> = None;
+    let mut chosen: Option<Chosen<B::Card>> = None;
     let mut connect_errors = Vec::new();
     for slot in &with_card {
         let card = match backend.connect(&slot.name) {
