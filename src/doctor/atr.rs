@@ -728,12 +728,17 @@ pub enum Interface {
 /// An ATR some public source ties to a card.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct KnownAtr {
+    #[serde(serialize_with = "hex_bytes")]
     pub atr: &'static [u8],
     pub interface: Interface,
     pub label: &'static str,
     /// Whether the sources tie it to the My Number Card (個人番号カード).
     pub my_number_card: bool,
     pub source: &'static str,
+}
+
+fn hex_bytes<S: serde::Serializer>(b: &&'static [u8], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&spaced_hex(b))
 }
 
 /// The ATRs public sources tie to the My Number Card, and one that looks alike but is not it

@@ -100,7 +100,8 @@ pub fn stats(samples: &[Sample]) -> LinkStats {
         round_trips: samples.len(),
         answered: answered.len(),
         min_ms: answered.first().copied(),
-        median_ms: median(&answered),
+        // The mean of two middle values can carry float noise (0.11649999…): round to µs.
+        median_ms: median(&answered).map(|m| (m * 1000.0).round() / 1000.0),
         p95_ms: percentile(&answered, 95.0),
         max_ms: answered.last().copied(),
         errors: count(|o| matches!(o, Outcome::Error(_))),
@@ -226,6 +227,18 @@ mod tests {
         let s = stats(&[ok(30), ok(10), ok(20)]);
         assert_eq!(s.median_ms, Some(20.0));
         assert_eq!(s.p95_ms, Some(30.0));
+        // The median of two µs values stays at µs precision.
+        let s = stats(&[
+            Sample {
+                elapsed: Duration::from_micros(116),
+                outcome: Outcome::Ok,
+            },
+            Sample {
+                elapsed: Duration::from_micros(117),
+                outcome: Outcome::Ok,
+            },
+        ]);
+        assert_eq!(s.median_ms, Some(0.117));
         // Sub-millisecond precision is kept.
         let s = stats(&[Sample {
             elapsed: Duration::from_micros(1234),

@@ -273,6 +273,7 @@ fn json_and_text_renderings_of_a_healthy_run() {
     assert_eq!(v["atr"]["interface"], "contactless");
     assert_eq!(v["atr"]["hex"], "3B 88 80 01 00 00 05 E0 B3 81 A1 00 7F");
     assert_eq!(v["atr"]["decoded"]["contactless"]["form"], "type_b");
+    assert_eq!(v["atr"]["decoded"]["known"]["atr"], v["atr"]["hex"]);
     for k in [
         "round_trips",
         "min_ms",
