@@ -542,15 +542,38 @@ fn checklist<B: Backend>(
             .iter()
             .map(|s| format!("\"{}\"", s.name))
             .collect();
-        run.push(
-            id::CARD,
-            Status::Fail,
-            format!("no card in {}", names.join(", ")),
-            Some(
-                "place the My Number Card flat and centred on the contactless reader (or insert it into the contact \
-                 reader) and run doctor again"
-                    .into(),
-            ),
+        // A reader that may not see Type B at all is the likely cause: say so.
+        let details: Vec<String> = candidates
+            .iter()
+            .filter_map(|s| {
+                let v = readers::assess(&s.name, platform, libccid.as_ref());
+                (v.kind == Some(ReaderKind::Contactless) && v.type_b != Some(true)).then(|| {
+                    format!(
+                        "\"{}\" ({}): ISO 14443 Type B support {}; the My Number Card is Type B",
+                        s.name,
+                        v.model.unwrap_or("?"),
+                        if v.type_b == Some(false) {
+                            "is missing"
+                        } else {
+                            "is not established"
+                        }
+                    )
+                })
+            })
+            .collect();
+        run.push_detailed(
+            Check {
+                id: id::CARD,
+                status: Status::Fail,
+                summary: format!("no card in {}", names.join(", ")),
+                fix: Some(
+                    "place the My Number Card flat and centred on the contactless reader (or insert it into the \
+                     contact reader) and run doctor again"
+                        .into(),
+                ),
+                details: Vec::new(),
+            },
+            details,
         );
         run.skip_rest("no card");
         return;

@@ -114,7 +114,7 @@ pub const KNOWN_READERS: &[KnownReader] = &[
         traps: &[
             Trap {
                 platform: "linux",
-                applies: Applies::WhenListed,
+                applies: Applies::WhenMissing,
                 severity: Severity::Warn,
                 what: "Linux kernels since 3.5 bind the NFC driver pn533_usb to it, and pcscd then logs \"Can't claim interface\" and lists no reader",
                 fix: "sudo modprobe -r pn533_usb pn533 nfc, then restart pcscd; to make it last: echo 'blacklist pn533_usb' | sudo tee /etc/modprobe.d/blacklist-nfc.conf",
@@ -122,7 +122,8 @@ pub const KNOWN_READERS: &[KnownReader] = &[
             Trap {
                 platform: "any",
                 applies: Applies::WhenListed,
-                severity: Severity::Warn,
+                // Information: doctor establishes Type B by reaching the card.
+                severity: Severity::Info,
                 what: "ISO 14443 Type B support depends on firmware and is not established for the My Number Card; ACR122U-WB-R firmware below 2.06 answers 6300 to APDUs expecting 123 bytes",
                 fix: "if doctor finds no card or the link check fails, use a reader documented for Type B (ACS ACR1252U, Sony RC-S300)",
             },
@@ -625,11 +626,11 @@ mod tests {
         let v = assess("PN532 board", "linux", None);
         assert_eq!(v.worst(), Some(Severity::Fail));
         assert_eq!(v.type_b, Some(false));
+        // Listed, so the kernel module did not grab it: only the Type B note applies.
         let v = assess("ACS ACR122U PICC Interface 00 00", "linux", None);
-        assert_eq!(v.traps.len(), 2);
-        assert!(v.traps[0].fix.contains("pn533_usb"));
-        let v = assess("ACS ACR122U PICC Interface 0", "windows", None);
-        assert_eq!(v.traps.len(), 1, "the kernel-module trap is Linux only");
+        assert_eq!(v.traps.len(), 1);
+        assert_eq!(v.worst(), Some(Severity::Info));
+        assert!(v.traps[0].what.contains("Type B"));
         let v = assess("Unknown Reader 00 00", "linux", None);
         assert_eq!(v.model, None);
     }
@@ -639,5 +640,7 @@ mod tests {
         let new = parse_libccid("p", PLIST);
         let t = missing_hints("linux", Some(&new));
         assert!(t.iter().any(|h| h.model.contains("RC-S380")), "{t:?}");
+        let acr = t.iter().find(|h| h.model.contains("ACR122U")).unwrap();
+        assert!(acr.fix.contains("pn533_usb"), "{acr:?}");
     }
 }

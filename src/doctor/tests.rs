@@ -371,6 +371,39 @@ fn reader_without_card() {
 }
 
 #[test]
+fn no_card_on_a_reader_without_type_b_says_so() {
+    let mut b = Fake::with(&[("PN532 board 00 00", None)]);
+    let r = run_with(&mut b, &opts());
+    assert_eq!(
+        status(&r, id::READERS),
+        Status::Fail,
+        "a listed PN532 board still cannot see Type B"
+    );
+    let c = r.check(id::CARD).unwrap();
+    assert_eq!(c.status, Status::Fail);
+    assert!(
+        c.details
+            .iter()
+            .any(|d| d.contains("Type B support is missing")),
+        "{:?}",
+        c.details
+    );
+    let mut b = Fake::with(&[("ACS ACR122U PICC Interface 00 00", None)]);
+    let r = run_with(&mut b, &opts());
+    assert_eq!(
+        status(&r, id::READERS),
+        Status::Ok,
+        "the Type B caveat is information"
+    );
+    let c = r.check(id::CARD).unwrap();
+    assert!(
+        c.details.iter().any(|d| d.contains("not established")),
+        "{:?}",
+        c.details
+    );
+}
+
+#[test]
 fn two_readers_pick_the_my_number_card() {
     let yubikey = Script {
         atr: vec![
