@@ -19,6 +19,7 @@ pub mod atr;
 pub mod link;
 pub mod readers;
 pub mod service;
+pub mod watch;
 
 use std::time::{Duration, Instant};
 
