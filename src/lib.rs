@@ -14,6 +14,7 @@ pub mod audit;
 pub mod card;
 pub mod cli;
 pub mod decode;
+pub mod doctor;
 pub mod emulate;
 pub mod error;
 pub mod fixture;

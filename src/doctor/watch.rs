@@ -1,0 +1,274 @@
+//! The library side of `myna-audit watch`: reader and card events as the difference between
+//! two snapshots of the reader list, and one event as a text or JSON line. The loop that
+//! waits on PC/SC (`SCardGetStatusChange`), identifies a new card with [`identify`] and
+//! handles signals belongs to the CLI.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::card::Session;
+use crate::card::chipmap;
+use crate::sw::SwKind;
+use crate::transport::pcsc::ReaderSlot;
+use crate::transport::{ReadOnly, Transport, TransportError, spaced_hex};
+
+/// One thing that changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    ReaderAdded { reader: String },
+    ReaderRemoved { reader: String },
+    CardInserted { reader: String, atr: String },
+    CardRemoved { reader: String },
+}
+
+impl Event {
+    pub fn reader(&self) -> &str {
+        match self {
+            Event::ReaderAdded { reader }
+            | Event::ReaderRemoved { reader }
+            | Event::CardInserted { reader, .. }
+            | Event::CardRemoved { reader } => reader,
+        }
+    }
+}
+
+/// The events that turn `before` into `after`, in a stable order: removals first (cards,
+/// then readers), then additions (readers, then cards), each in the order of the lists. A
+/// card swapped between snapshots (another ATR) is a removal and an insertion.
+pub fn diff(before: &[ReaderSlot], after: &[ReaderSlot]) -> Vec<Event> {
+    let find = |list: &[ReaderSlot], name: &str| list.iter().find(|s| s.name == name).cloned();
+    let mut out = Vec::new();
+    for old in before {
+        let now = find(after, &old.name);
+        let card_gone = match (&old.atr, now.as_ref().map(|n| &n.atr)) {
+            (Some(_), None | Some(None)) => true,
+            (Some(a), Some(Some(b))) => a != b,
+            _ => false,
+        };
+        if card_gone {
+            out.push(Event::CardRemoved {
+                reader: old.name.clone(),
+            });
+        }
+        if now.is_none() {
+            out.push(Event::ReaderRemoved {
+                reader: old.name.clone(),
+            });
+        }
+    }
+    for new in after {
+        let was = find(before, &new.name);
+        if was.is_none() {
+            out.push(Event::ReaderAdded {
+                reader: new.name.clone(),
+            });
+        }
+        let card_new = match (was.as_ref().map(|w| &w.atr), &new.atr) {
+            (None | Some(None), Some(_)) => true,
+            (Some(Some(a)), Some(b)) => a != b,
+            _ => false,
+        };
+        if card_new {
+            out.push(Event::CardInserted {
+                reader: new.name.clone(),
+                atr: new.atr.as_deref().map(spaced_hex).unwrap_or_default(),
+            });
+        }
+    }
+    out
+}
+
+/// Whether the card answers the JPKI-AP SELECT (through the read-only guard): `Ok(true)` a
+/// My Number Card, `Ok(false)` a card without it. A `6F00` is asked once more (card-facts
+/// §9). Two APDUs at most.
+pub fn identify<T: Transport>(card: T) -> Result<bool, TransportError> {
+    let mut session = Session::new(ReadOnly::new(card));
+    let mut sw = session.select_df(chipmap::JPKI.aid)?;
+    if sw.kind() == SwKind::NoPreciseDiagnosis {
+        sw = session.select_df(chipmap::JPKI.aid)?;
+    }
+    Ok(sw.is_ok())
+}
+
+/// One event as `watch` prints it, with the time since the previous event and, for an
+/// insertion, whether the card is a My Number Card.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Line {
+    #[serde(flatten)]
+    pub event: Event,
+    /// `None` for the first event.
+    pub since_last_ms: Option<u64>,
+    /// For insertions: the JPKI-AP answered (`None`: not probed, or the probe failed).
+    pub my_number_card: Option<bool>,
+}
+
+impl Line {
+    pub fn new(event: Event, since_last: Option<Duration>, my_number_card: Option<bool>) -> Line {
+        Line {
+            event,
+            since_last_ms: since_last.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+            my_number_card,
+        }
+    }
+
+    /// The text form: `card inserted  "Reader 00 00"  ATR 3B …  My Number Card  (+1.2 s)`.
+    pub fn text(&self) -> String {
+        let what = match &self.event {
+            Event::ReaderAdded { reader } => format!("reader added    \"{reader}\""),
+            Event::ReaderRemoved { reader } => format!("reader removed  \"{reader}\""),
+            Event::CardRemoved { reader } => format!("card removed    \"{reader}\""),
+            Event::CardInserted { reader, atr } => format!(
+                "card inserted   \"{reader}\"  ATR {atr}{}",
+                match self.my_number_card {
+                    Some(true) => "  My Number Card",
+                    Some(false) => "  not a My Number Card",
+                    None => "",
+                }
+            ),
+        };
+        let what: String = what
+            .chars()
+            .map(|c| if c.is_control() { '?' } else { c })
+            .collect();
+        match self.since_last_ms {
+            Some(ms) => format!("{what}  (+{:.1} s)", ms as f64 / 1000.0),
+            None => what,
+        }
+    }
+
+    /// The JSON-lines form.
+    pub fn json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slot(name: &str, atr: Option<&[u8]>) -> ReaderSlot {
+        ReaderSlot {
+            name: name.into(),
+            atr: atr.map(<[u8]>::to_vec),
+        }
+    }
+
+    const A: &[u8] = &[0x3B, 0x88, 0x80, 0x01];
+    const B: &[u8] = &[0x3B, 0x81, 0x80, 0x01, 0x80, 0x80];
+
+    #[test]
+    fn insertion_and_removal_in_order() {
+        let empty = [slot("R0", None)];
+        let full = [slot("R0", Some(A))];
+        assert_eq!(
+            diff(&empty, &full),
+            [Event::CardInserted {
+                reader: "R0".into(),
+                atr: "3B 88 80 01".into()
+            }]
+        );
+        assert_eq!(
+            diff(&full, &empty),
+            [Event::CardRemoved {
+                reader: "R0".into()
+            }]
+        );
+        assert!(diff(&full, &full).is_empty());
+    }
+
+    #[test]
+    fn readers_coming_and_going_with_cards() {
+        // A reader unplugged with a card in it: the card goes first, then the reader.
+        let before = [slot("R0", Some(A)), slot("R1", None)];
+        let after = [slot("R1", Some(B)), slot("R2", Some(A))];
+        assert_eq!(
+            diff(&before, &after),
+            [
+                Event::CardRemoved {
+                    reader: "R0".into()
+                },
+                Event::ReaderRemoved {
+                    reader: "R0".into()
+                },
+                Event::CardInserted {
+                    reader: "R1".into(),
+                    atr: spaced_hex(B)
+                },
+                Event::ReaderAdded {
+                    reader: "R2".into()
+                },
+                Event::CardInserted {
+                    reader: "R2".into(),
+                    atr: spaced_hex(A)
+                },
+            ]
+        );
+        assert_eq!(diff(&[], &[slot("R0", None)]).len(), 1);
+    }
+
+    #[test]
+    fn a_swapped_card_is_removed_then_inserted() {
+        let ev = diff(&[slot("R0", Some(A))], &[slot("R0", Some(B))]);
+        assert_eq!(ev.len(), 2);
+        assert!(matches!(ev[0], Event::CardRemoved { .. }));
+        assert!(matches!(ev[1], Event::CardInserted { .. }));
+    }
+
+    #[test]
+    fn lines_as_text_and_json() {
+        let l = Line::new(
+            Event::CardInserted {
+                reader: "R\u{7}0".into(),
+                atr: "3B 88".into(),
+            },
+            Some(Duration::from_millis(1500)),
+            Some(true),
+        );
+        let t = l.text();
+        assert!(
+            t.contains("card inserted") && t.contains("My Number Card"),
+            "{t}"
+        );
+        assert!(t.ends_with("(+1.5 s)") && !t.contains('\u{7}'), "{t}");
+        let v: serde_json::Value = serde_json::from_str(&l.json()).unwrap();
+        assert_eq!(v["event"], "card_inserted");
+        assert_eq!(v["atr"], "3B 88");
+        assert_eq!(v["since_last_ms"], 1500);
+        assert_eq!(v["my_number_card"], true);
+        let first = Line::new(Event::ReaderAdded { reader: "R".into() }, None, None);
+        assert_eq!(first.text(), "reader added    \"R\"");
+    }
+
+    struct Answers(Vec<Vec<u8>>, usize);
+    impl Transport for Answers {
+        fn transmit(&mut self, _c: &[u8]) -> Result<Vec<u8>, TransportError> {
+            self.1 += 1;
+            self.0
+                .get(self.1 - 1)
+                .cloned()
+                .ok_or(TransportError::CardRemoved)
+        }
+        fn reader_name(&self) -> &str {
+            "t"
+        }
+        fn atr(&self) -> &[u8] {
+            &[]
+        }
+    }
+
+    #[test]
+    fn identification_by_select() {
+        assert_eq!(identify(Answers(vec![vec![0x90, 0x00]], 0)), Ok(true));
+        assert_eq!(identify(Answers(vec![vec![0x6A, 0x82]], 0)), Ok(false));
+        assert_eq!(
+            identify(Answers(vec![vec![0x6F, 0x00], vec![0x90, 0x00]], 0)),
+            Ok(true)
+        );
+        assert_eq!(
+            identify(Answers(vec![], 0)),
+            Err(TransportError::CardRemoved)
+        );
+    }
+}
