@@ -85,6 +85,144 @@ pub fn carries_secret(command: &[u8]) -> bool {
     matches!(command, [_, 0x20 | 0x24, ..] | [0x80, 0x32, ..]) && command.len() > 4
 }
 
+/// The fixture reader's state between lines.
+#[derive(Default)]
+struct Parser {
+    format_seen: bool,
+    kind: Option<FixtureKind>,
+    reader: Option<String>,
+    atr: Option<Vec<u8>>,
+    notes: Vec<String>,
+    tool: Option<String>,
+    date: Option<String>,
+    fictional: Vec<String>,
+    redacted: Vec<String>,
+    exchanges: Vec<Exchange>,
+    /// A command waiting for its response: (line, bytes).
+    pending: Option<(usize, Vec<u8>)>,
+    last_line: usize,
+}
+
+type LineResult = Result<(), (usize, String)>;
+
+impl Parser {
+    fn line(&mut self, n: usize, line: &str) -> LineResult {
+        self.last_line = n;
+        if line.is_empty() || line.starts_with('#') {
+            return Ok(());
+        }
+        if let Some(rest) = line.strip_prefix('>') {
+            self.command(n, rest)
+        } else if let Some(rest) = line.strip_prefix('<') {
+            self.response(n, rest)
+        } else if let Some((key, value)) = line.split_once(':') {
+            self.header(n, key.trim(), value.trim())
+        } else {
+            Err((
+                n,
+                "expected '>' command, '<' response, 'key: value' or '#' comment".into(),
+            ))
+        }
+    }
+
+    fn command(&mut self, n: usize, hex: &str) -> LineResult {
+        if let Some((prev, _)) = self.pending {
+            return Err((
+                n,
+                format!("command on line {prev} has no response ('<' line)"),
+            ));
+        }
+        let cmd = parse_hex(hex).map_err(|e| (n, format!("command: {e}")))?;
+        if cmd.len() < 4 {
+            return Err((n, "command shorter than the 4-byte header".into()));
+        }
+        if carries_secret(&cmd) {
+            return Err((
+                n,
+                "a VERIFY-class command with data: fixtures must never contain a PIN".into(),
+            ));
+        }
+        self.pending = Some((n, cmd));
+        Ok(())
+    }
+
+    fn response(&mut self, n: usize, hex: &str) -> LineResult {
+        let Some((cmd_line, command)) = self.pending.take() else {
+            return Err((n, "response without a command ('>' line) before it".into()));
+        };
+        let response = parse_hex(hex).map_err(|e| (n, format!("response: {e}")))?;
+        if response.len() < 2 {
+            return Err((n, "response shorter than a status word".into()));
+        }
+        self.exchanges.push(Exchange {
+            command,
+            response,
+            line: cmd_line,
+            comment: None,
+        });
+        Ok(())
+    }
+
+    fn header(&mut self, n: usize, key: &str, value: &str) -> LineResult {
+        if !self.exchanges.is_empty() || self.pending.is_some() {
+            return Err((n, format!("header line '{key}:' after the first exchange")));
+        }
+        let value = value.to_string();
+        match key {
+            "format" if value == FORMAT => self.format_seen = true,
+            "format" => {
+                return Err((
+                    n,
+                    format!("unsupported format '{value}' (expected '{FORMAT}')"),
+                ));
+            }
+            "kind" => {
+                self.kind = Some(FixtureKind::parse(&value).ok_or((
+                    n,
+                    format!(
+                        "unknown kind '{value}' (synthetic, recorded-redacted or recorded-private)"
+                    ),
+                ))?)
+            }
+            "reader" => self.reader = Some(value),
+            "atr" => self.atr = Some(parse_hex(&value).map_err(|e| (n, format!("atr: {e}")))?),
+            "note" => self.notes.push(value),
+            "tool" => self.tool = Some(value),
+            "date" => self.date = Some(value),
+            "fictional" => self.fictional.push(value),
+            "redacted" => self.redacted.push(value),
+            other => return Err((n, format!("unknown header key '{other}'"))),
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<Fixture, (usize, String)> {
+        if let Some((prev, _)) = self.pending {
+            return Err((prev, "command has no response ('<' line)".into()));
+        }
+        let end = self.last_line.max(1);
+        if !self.format_seen {
+            return Err((end, format!("missing header 'format: {FORMAT}'")));
+        }
+        Ok(Fixture {
+            kind: self.kind.ok_or((
+                end,
+                "missing header 'kind:' (synthetic or recorded-*)".to_string(),
+            ))?,
+            reader: self
+                .reader
+                .ok_or((end, "missing header 'reader:'".to_string()))?,
+            atr: self.atr.ok_or((end, "missing header 'atr:'".to_string()))?,
+            notes: self.notes,
+            tool: self.tool,
+            date: self.date,
+            fictional: self.fictional,
+            redacted: self.redacted,
+            exchanges: self.exchanges,
+        })
+    }
+}
+
 fn parse_hex(s: &str) -> Result<Vec<u8>, String> {
     let compact: String = s.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     hex::decode(&compact).map_err(|e| format!("bad hex ({e})"))
@@ -125,111 +263,11 @@ impl Fixture {
 
     /// Parses fixture text; the error is (1-based line, message).
     pub fn parse(text: &str) -> Result<Fixture, (usize, String)> {
-        let mut kind = None;
-        let mut format_seen = false;
-        let mut reader = None;
-        let mut atr = None;
-        let mut f = Fixture {
-            kind: FixtureKind::Synthetic,
-            reader: String::new(),
-            atr: Vec::new(),
-            notes: Vec::new(),
-            tool: None,
-            date: None,
-            fictional: Vec::new(),
-            redacted: Vec::new(),
-            exchanges: Vec::new(),
-        };
-        let mut pending: Option<(usize, Vec<u8>)> = None;
-        let mut last_line = 0;
+        let mut p = Parser::default();
         for (i, raw) in text.lines().enumerate() {
-            let n = i + 1;
-            last_line = n;
-            let line = raw.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            if let Some(rest) = line.strip_prefix('>') {
-                if let Some((prev, _)) = pending {
-                    return Err((
-                        n,
-                        format!("command on line {prev} has no response ('<' line)"),
-                    ));
-                }
-                let cmd = parse_hex(rest).map_err(|e| (n, format!("command: {e}")))?;
-                if cmd.len() < 4 {
-                    return Err((n, "command shorter than the 4-byte header".into()));
-                }
-                if carries_secret(&cmd) {
-                    return Err((
-                        n,
-                        "a VERIFY-class command with data: fixtures must never contain a PIN"
-                            .into(),
-                    ));
-                }
-                pending = Some((n, cmd));
-            } else if let Some(rest) = line.strip_prefix('<') {
-                let Some((cmd_line, command)) = pending.take() else {
-                    return Err((n, "response without a command ('>' line) before it".into()));
-                };
-                let response = parse_hex(rest).map_err(|e| (n, format!("response: {e}")))?;
-                if response.len() < 2 {
-                    return Err((n, "response shorter than a status word".into()));
-                }
-                f.exchanges.push(Exchange {
-                    command,
-                    response,
-                    line: cmd_line,
-                    comment: None,
-                });
-            } else if let Some((key, value)) = line.split_once(':') {
-                if !f.exchanges.is_empty() || pending.is_some() {
-                    return Err((n, format!("header line '{key}:' after the first exchange")));
-                }
-                let value = value.trim().to_string();
-                match key.trim() {
-                    "format" => {
-                        if value != FORMAT {
-                            return Err((n, format!("unsupported format '{value}' (expected '{FORMAT}')")));
-                        }
-                        format_seen = true;
-                    }
-                    "kind" => {
-                        kind = Some(FixtureKind::parse(&value).ok_or((
-                            n,
-                            format!("unknown kind '{value}' (synthetic, recorded-redacted or recorded-private)"),
-                        ))?)
-                    }
-                    "reader" => reader = Some(value),
-                    "atr" => atr = Some(parse_hex(&value).map_err(|e| (n, format!("atr: {e}")))?),
-                    "note" => f.notes.push(value),
-                    "tool" => f.tool = Some(value),
-                    "date" => f.date = Some(value),
-                    "fictional" => f.fictional.push(value),
-                    "redacted" => f.redacted.push(value),
-                    other => return Err((n, format!("unknown header key '{other}'"))),
-                }
-            } else {
-                return Err((
-                    n,
-                    "expected '>' command, '<' response, 'key: value' or '#' comment".into(),
-                ));
-            }
+            p.line(i + 1, raw.trim())?;
         }
-        if let Some((prev, _)) = pending {
-            return Err((prev, "command has no response ('<' line)".into()));
-        }
-        let end = last_line.max(1);
-        if !format_seen {
-            return Err((end, format!("missing header 'format: {FORMAT}'")));
-        }
-        f.kind = kind.ok_or((
-            end,
-            "missing header 'kind:' (synthetic or recorded-*)".to_string(),
-        ))?;
-        f.reader = reader.ok_or((end, "missing header 'reader:'".to_string()))?;
-        f.atr = atr.ok_or((end, "missing header 'atr:'".to_string()))?;
-        Ok(f)
+        p.finish()
     }
 
     /// The fixture as text, in the format [`Fixture::parse`] reads.
