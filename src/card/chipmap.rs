@@ -741,77 +741,83 @@ pub fn markdown() -> String {
         let _ = writeln!(s, "| `{:04X}` | {} ({}) |", o.tag, o.label_ja, o.label_en);
     }
     for app in APPLICATIONS {
-        let _ = writeln!(
-            s,
-            "\n## {} — AID `{}`\n",
-            app.label(),
-            hex::encode_upper(app.aid)
-        );
-        let _ = writeln!(s, "Source: {}.", app.source);
-        if let Some(n) = app.note {
-            let _ = writeln!(s, "\n> {n}");
-        }
-        let _ = writeln!(
-            s,
-            "\n| key EF | secret | kind | format | retry limit | source |\n|---|---|---|---|---|---|"
-        );
-        for p in app.pins {
-            let kind = match p.kind {
-                SecretKind::Memorised => "memorised",
-                SecretKind::CardSurface => "printed on the card",
-                SecretKind::Internal => "internal (blocked at issue)",
-            };
-            let limit = p
-                .max_tries
-                .map_or("not established".to_string(), |m| m.to_string());
-            let _ = writeln!(
-                s,
-                "| `{:04X}` | {} ({}) | {kind} | {} | {limit} | {} |",
-                p.ef, p.label_ja, p.label_en, p.format, p.source
-            );
-        }
-        let _ = writeln!(
-            s,
-            "\n| EF | holds | access | opened by | read as | source |\n|---|---|---|---|---|---|"
-        );
-        for f in app.files {
-            let (access, keys) = match f.access {
-                Access::Free => ("free", String::new()),
-                Access::Never => ("never", String::new()),
-                Access::Unknown => ("unknown (probed)", String::new()),
-                Access::Keys(keys) => {
-                    let surface = app.opened_from_card_surface(keys);
-                    let names: Vec<String> = keys
-                        .iter()
-                        .filter_map(|k| app.pin(*k))
-                        .map(|p| format!("`{:04X}` {}", p.ef, p.label_ja))
-                        .collect();
-                    (
-                        if surface { "card-surface" } else { "PIN" },
-                        names.join(", "),
-                    )
-                }
-            };
-            let read = match (f.structure, f.access, f.size) {
-                (Structure::Key, _, _) => "not read, not probed".to_string(),
-                (Structure::Record, Access::Free, _) => "READ RECORD 1, decoded".to_string(),
-                (Structure::Record, _, _) => "READ RECORD 1 probe".to_string(),
-                (Structure::Transparent, Access::Free, Size::Ber) => {
-                    "whole file (length from BER header), decoded".to_string()
-                }
-                (Structure::Transparent, Access::Free, Size::Fixed(n)) => {
-                    format!("{n} bytes, decoded")
-                }
-                (Structure::Transparent, _, _) => "1-byte READ BINARY probe".to_string(),
-            };
-            let _ = writeln!(
-                s,
-                "| `{:04X}` | {} ({}) | {access} | {keys} | {read} | {} |",
-                f.ef, f.label_ja, f.label_en, f.source
-            );
-        }
+        markdown_app(&mut s, app);
     }
     s
+}
+
+/// One application's section of [`markdown`]: its keys and files.
+fn markdown_app(s: &mut String, app: &AppSpec) {
+    use std::fmt::Write as _;
+    let _ = writeln!(
+        s,
+        "\n## {} — AID `{}`\n",
+        app.label(),
+        hex::encode_upper(app.aid)
+    );
+    let _ = writeln!(s, "Source: {}.", app.source);
+    if let Some(n) = app.note {
+        let _ = writeln!(s, "\n> {n}");
+    }
+    let _ = writeln!(
+        s,
+        "\n| key EF | secret | kind | format | retry limit | source |\n|---|---|---|---|---|---|"
+    );
+    for p in app.pins {
+        let kind = match p.kind {
+            SecretKind::Memorised => "memorised",
+            SecretKind::CardSurface => "printed on the card",
+            SecretKind::Internal => "internal (blocked at issue)",
+        };
+        let limit = p
+            .max_tries
+            .map_or("not established".to_string(), |m| m.to_string());
+        let _ = writeln!(
+            s,
+            "| `{:04X}` | {} ({}) | {kind} | {} | {limit} | {} |",
+            p.ef, p.label_ja, p.label_en, p.format, p.source
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\n| EF | holds | access | opened by | read as | source |\n|---|---|---|---|---|---|"
+    );
+    for f in app.files {
+        let (access, keys) = match f.access {
+            Access::Free => ("free", String::new()),
+            Access::Never => ("never", String::new()),
+            Access::Unknown => ("unknown (probed)", String::new()),
+            Access::Keys(keys) => {
+                let surface = app.opened_from_card_surface(keys);
+                let names: Vec<String> = keys
+                    .iter()
+                    .filter_map(|k| app.pin(*k))
+                    .map(|p| format!("`{:04X}` {}", p.ef, p.label_ja))
+                    .collect();
+                (
+                    if surface { "card-surface" } else { "PIN" },
+                    names.join(", "),
+                )
+            }
+        };
+        let read = match (f.structure, f.access, f.size) {
+            (Structure::Key, _, _) => "not read, not probed".to_string(),
+            (Structure::Record, Access::Free, _) => "READ RECORD 1, decoded".to_string(),
+            (Structure::Record, _, _) => "READ RECORD 1 probe".to_string(),
+            (Structure::Transparent, Access::Free, Size::Ber) => {
+                "whole file (length from BER header), decoded".to_string()
+            }
+            (Structure::Transparent, Access::Free, Size::Fixed(n)) => {
+                format!("{n} bytes, decoded")
+            }
+            (Structure::Transparent, _, _) => "1-byte READ BINARY probe".to_string(),
+        };
+        let _ = writeln!(
+            s,
+            "| `{:04X}` | {} ({}) | {access} | {keys} | {read} | {} |",
+            f.ef, f.label_ja, f.label_en, f.source
+        );
+    }
 }
 
 #[cfg(test)]
