@@ -434,7 +434,7 @@ fn header(o: &mut String, r: &Report, c: &Ctx) {
     let _ = writeln!(
         o,
         "{} {}{masked}",
-        c.l("As of:  ", "As of:  ", "判定日:  "),
+        c.l("As of:  ", "As of:  ", "判定日:"),
         r.as_of
     );
     if !r.is_my_number_card {
