@@ -328,52 +328,50 @@ impl<'de> Deserialize<'de> for Text {
     }
 }
 
-/// The stable identifier of a kind of finding (docs/json.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FindingCode {
-    PinBlocked,
-    PinLow,
-    ProtectedFileReadable,
-    SigningCertificateNotIssued,
-    CardExpired,
-    CertificateExpired,
-    CertificateExpiring,
-    CertificateChainMismatch,
-    /// A key answered 6984 and its certificate was never issued: not set, not blocked.
-    PinNotSet,
-    /// Every memorised PIN answers 6984 and no signing certificate is issued.
-    FaceAuthenticationCard,
-    /// An expired J-LIS CA certificate on the card (not the holder's certificate).
-    CaCertificateExpired,
-    /// A holder certificate does not chain to a pinned J-LIS root (or cannot be checked).
-    CertificateNotGenuine,
-    /// The certificates are from J-LIS's test hierarchy (O=JPKI-TEST): a test card.
-    TestCard,
-    /// An on-card CA certificate is no J-LIS root this build knows.
-    CaCertificateUnknown,
+/// Declares [`FindingCode`]: each variant with its JSON code, and the list of all.
+macro_rules! finding_codes {
+    ($($(#[$doc:meta])* $name:ident = $code:literal,)+) => {
+        /// The stable identifier of a kind of finding (docs/json.md).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum FindingCode {
+            $($(#[$doc])* #[serde(rename = $code)] $name,)+
+        }
+
+        impl FindingCode {
+            /// Every code, in declaration order.
+            pub const ALL: &[FindingCode] = &[$(FindingCode::$name,)+];
+
+            /// The code as JSON carries it (`pin_blocked`).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(FindingCode::$name => $code,)+
+                }
+            }
+        }
+    };
 }
 
-impl FindingCode {
-    /// The code as JSON carries it (`pin_blocked`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FindingCode::PinBlocked => "pin_blocked",
-            FindingCode::PinLow => "pin_low",
-            FindingCode::ProtectedFileReadable => "protected_file_readable",
-            FindingCode::SigningCertificateNotIssued => "signing_certificate_not_issued",
-            FindingCode::CardExpired => "card_expired",
-            FindingCode::CertificateExpired => "certificate_expired",
-            FindingCode::CertificateExpiring => "certificate_expiring",
-            FindingCode::CertificateChainMismatch => "certificate_chain_mismatch",
-            FindingCode::PinNotSet => "pin_not_set",
-            FindingCode::FaceAuthenticationCard => "face_authentication_card",
-            FindingCode::CaCertificateExpired => "ca_certificate_expired",
-            FindingCode::CertificateNotGenuine => "certificate_not_genuine",
-            FindingCode::TestCard => "test_card",
-            FindingCode::CaCertificateUnknown => "ca_certificate_unknown",
-        }
-    }
+finding_codes! {
+    PinBlocked = "pin_blocked",
+    PinLow = "pin_low",
+    ProtectedFileReadable = "protected_file_readable",
+    SigningCertificateNotIssued = "signing_certificate_not_issued",
+    CardExpired = "card_expired",
+    CertificateExpired = "certificate_expired",
+    CertificateExpiring = "certificate_expiring",
+    CertificateChainMismatch = "certificate_chain_mismatch",
+    /// A key answered 6984 and its certificate was never issued: not set, not blocked.
+    PinNotSet = "pin_not_set",
+    /// Every memorised PIN answers 6984 and no signing certificate is issued.
+    FaceAuthenticationCard = "face_authentication_card",
+    /// An expired J-LIS CA certificate on the card (not the holder's certificate).
+    CaCertificateExpired = "ca_certificate_expired",
+    /// A holder certificate does not chain to a pinned J-LIS root (or cannot be checked).
+    CertificateNotGenuine = "certificate_not_genuine",
+    /// The certificates are from J-LIS's test hierarchy (O=JPKI-TEST): a test card.
+    TestCard = "test_card",
+    /// An on-card CA certificate is no J-LIS root this build knows.
+    CaCertificateUnknown = "ca_certificate_unknown",
 }
 
 impl std::fmt::Display for FindingCode {
@@ -452,23 +450,8 @@ mod tests {
 
     #[test]
     fn finding_codes_serialise_as_their_str() {
-        use FindingCode::*;
-        for c in [
-            PinBlocked,
-            PinLow,
-            ProtectedFileReadable,
-            SigningCertificateNotIssued,
-            CardExpired,
-            CertificateExpired,
-            CertificateExpiring,
-            CertificateChainMismatch,
-            PinNotSet,
-            FaceAuthenticationCard,
-            CaCertificateExpired,
-            CertificateNotGenuine,
-            TestCard,
-            CaCertificateUnknown,
-        ] {
+        assert_eq!(FindingCode::ALL.len(), 14);
+        for &c in FindingCode::ALL {
             assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
             let back: FindingCode = serde_json::from_value(c.as_str().into()).unwrap();
             assert_eq!(back, c);
