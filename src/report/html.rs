@@ -539,7 +539,9 @@ fn tier_counts(p: &mut Page<'_>) {
     for (class, ja, en, who_ja, who_en, items) in tiers {
         let name = p.bi(ja, en);
         let who = p.bi(who_ja, who_en);
-        let examples: Vec<String> = items
+        let mut ranked: Vec<&ExposureItem> = items.iter().collect();
+        ranked.sort_by_key(|i| sensitivity(i));
+        let examples: Vec<String> = ranked
             .iter()
             .take(4)
             .map(|i| match p.lang {
@@ -550,12 +552,34 @@ fn tier_counts(p: &mut Page<'_>) {
         let more = if items.len() > 4 { ", …" } else { "" };
         let _ = writeln!(
             p.out,
-            "<div class=\"tier {class}\"><span class=\"n\">{}</span><strong>{name}</strong><br><small>{who}</small><p class=\"ex\">{}{more}</p></div>",
+            "<div class=\"tier {class}\"><span class=\"n\">{}</span> <strong>{name}</strong><br><small>{who}</small><p class=\"ex\">{}{more}</p></div>",
             items.len(),
             examples.join(", "),
         );
     }
     p.push("</div>\n");
+}
+
+/// The items a holder cares most about first (the verdict names the top of each tier): what
+/// identifies the holder or shows their data, then identifiers of the card, then the rest in
+/// the report's order.
+fn sensitivity(i: &ExposureItem) -> usize {
+    const RANK: [(Option<AppId>, &str); 11] = [
+        (Some(AppId::Text), "EF 0001"),   // My Number
+        (Some(AppId::Visual), "EF 0002"), // name, address, face photo
+        (Some(AppId::Text), "EF 0002"),   // basic 4 attributes
+        (Some(AppId::Visual), "EF 0005"), // My Number image
+        (Some(AppId::Jpki), "EF 0001"),   // signing certificate (name, address)
+        (Some(AppId::Jpki), "EF 000A"),   // authentication certificate
+        (Some(AppId::Common), "EF 0001"), // card serial
+        (None, "GET DATA 0045"),          // card identification number
+        (Some(AppId::Jpki), "EF 0006"),   // token serial
+        (Some(AppId::Visual), "EF 0001"), // birth date
+        (None, "GET DATA 00F0"),          // municipality code
+    ];
+    RANK.iter()
+        .position(|(app, item)| i.app == *app && i.item == *item)
+        .unwrap_or(RANK.len())
 }
 
 fn legend(p: &mut Page<'_>) {
@@ -567,20 +591,20 @@ fn legend(p: &mut Page<'_>) {
         let w = p.bi(ja, en);
         let _ = write!(
             p.out,
-            "<span><span class=\"sw {}\"></span>{w}</span>",
+            " <span><span class=\"sw {}\"></span>{w}</span>",
             t.class()
         );
     }
     let g = p.bi("暗証番号: 残り回数 / 上限", "PIN: tries left of limit");
     let _ = write!(
         p.out,
-        "<span><span class=\"pips\"><span class=\"pip on\"></span><span class=\"pip\"></span></span> {g}</span>"
+        " <span><span class=\"pips\"><span class=\"pip on\"></span><span class=\"pip\"></span></span> {g}</span>"
     );
     let a = p.bi(
         "赤枠: 秘密なしで読めてはいけないファイル",
         "red frame: a protected file read without a secret",
     );
-    let _ = write!(p.out, "<span>{a}</span>");
+    let _ = write!(p.out, " <span>{a}</span>");
     p.push("</div>\n");
 }
 
@@ -607,7 +631,7 @@ fn chip_map(p: &mut Page<'_>) {
             let lb = p.bi(&obj.label_ja, &obj.label_en);
             let _ = writeln!(
                 p.out,
-                "<div class=\"tile {class}\" title=\"GET DATA {}\"><span class=\"ef\">{}</span><span class=\"tw\">{tw}</span><span class=\"lb\">{lb}</span></div>",
+                "<div class=\"tile {class}\" title=\"GET DATA {}\"><span class=\"ef\">{}</span> <span class=\"tw\">{tw}</span> <span class=\"lb\">{lb}</span></div>",
                 obj.tag, obj.tag
             );
         }
@@ -657,7 +681,7 @@ fn app_block(p: &mut Page<'_>, app: &Application) {
             let lb = p.bi(&f.label_ja, &f.label_en);
             let _ = writeln!(
                 p.out,
-                "<div class=\"tile {}{alarm}\" title=\"EF {} · {}\"><span class=\"ef\">{}</span><span class=\"tw\">{tw}</span><span class=\"lb\">{lb}</span></div>",
+                "<div class=\"tile {}{alarm}\" title=\"EF {} · {}\"><span class=\"ef\">{}</span> <span class=\"tw\">{tw}</span> <span class=\"lb\">{lb}</span></div>",
                 t.class(),
                 f.ef,
                 escape(&readable(f)),
@@ -702,7 +726,7 @@ fn gauge(p: &mut Page<'_>, pin: &Pin) {
     let lb = p.bi(&pin.label_ja, &pin.label_en);
     let _ = writeln!(
         p.out,
-        "<div class=\"gauge {class}\" title=\"EF {} · SW {}\"><span class=\"pips\">{pips}</span><span class=\"cnt\">{}</span><span class=\"mono\">{}</span><span class=\"st\">{st}</span><span class=\"pl\">{lb}</span></div>",
+        "<div class=\"gauge {class}\" title=\"EF {} · SW {}\"><span class=\"pips\">{pips}</span> <span class=\"cnt\">{}</span> <span class=\"mono\">{}</span> <span class=\"st\">{st}</span> <span class=\"pl\">{lb}</span></div>",
         pin.ef,
         pin.sw,
         tries_text(pin),
