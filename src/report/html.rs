@@ -101,14 +101,29 @@ impl Tile {
         }
     }
 
+    /// The tier as a tile writes it (the legend explains it).
+    fn short(self) -> (&'static str, &'static str) {
+        match self {
+            Tile::Free => ("秘密不要", "no secret"),
+            Tile::Card => ("券面", "printed card"),
+            Tile::Pin => ("暗証番号", "PIN only"),
+            Tile::Key => ("鍵", "key"),
+            Tile::Protected => ("保護", "protected"),
+            Tile::Absent => ("なし", "absent"),
+        }
+    }
+
     fn words(self) -> (&'static str, &'static str) {
         match self {
-            Tile::Free => ("秘密なしで読める", "no secret"),
-            Tile::Card => ("券面の記載事項で", "printed card"),
-            Tile::Pin => ("暗証番号が必要", "PIN only"),
-            Tile::Key => ("鍵 (読めない)", "key, never read"),
-            Tile::Protected => ("保護 (条件不明)", "protected, opener unknown"),
-            Tile::Absent => ("なし", "absent"),
+            Tile::Free => ("秘密なしで読める", "read without a secret"),
+            Tile::Card => (
+                "券面の記載事項で開く",
+                "opened by what is printed on the card",
+            ),
+            Tile::Pin => ("暗証番号が必要", "needs a memorised PIN"),
+            Tile::Key => ("鍵 (読めない)", "key object, never read"),
+            Tile::Protected => ("保護 (条件不明)", "refused, opener unknown"),
+            Tile::Absent => ("このカードにない", "not on this card"),
         }
     }
 
@@ -152,7 +167,7 @@ const STYLE: &str = r#"
 --key:#6b7280;--key-bg:#eceef1;--prot:#7c5cad;--prot-bg:#f1ecf8;--crit:#c92a2a;--warn:#b35c00;--note:#1c7ed6;--ok:#2b8a3e;
 --ink:#1f2328;--mute:#59636e;--line:#d0d7de}
 *{box-sizing:border-box}
-body{font-family:system-ui,-apple-system,"Segoe UI","Hiragino Sans","Noto Sans CJK JP","Yu Gothic",sans-serif;
+body{font-family:system-ui,-apple-system,"Segoe UI","Hiragino Sans","Noto Sans CJK JP","Yu Gothic","IPAPGothic",sans-serif;
 color:var(--ink);background:#fff;margin:0 auto;padding:1.2rem 1.5rem 3rem;max-width:78rem;line-height:1.45;font-size:15px}
 h1{font-size:1.45rem;margin:.2rem 0 .2rem}h2{font-size:1.2rem;margin:2rem 0 .6rem;border-bottom:2px solid var(--line);padding-bottom:.2rem}
 h3{font-size:1.02rem;margin:0}h4{font-size:.95rem;margin:1rem 0 .3rem}
@@ -182,7 +197,7 @@ li.notice{border-left:5px solid var(--note)!important}
 .incomplete{border:2px solid var(--crit);border-radius:8px;padding:.5rem .8rem;background:#fff5f5;margin:.6rem 0}
 .legend{display:flex;flex-wrap:wrap;gap:.4rem .9rem;margin:.3rem 0 .8rem;font-size:.85rem}
 .legend span.sw{display:inline-block;width:1.1rem;height:.9rem;border-radius:3px;vertical-align:-2px;margin-right:.3rem}
-.chip{display:grid;grid-template-columns:repeat(auto-fill,minmax(22rem,1fr));gap:.8rem;
+.chip{display:grid;grid-template-columns:repeat(auto-fill,minmax(22rem,1fr));gap:.8rem;align-items:start;
 border:3px solid #b8a16a;border-radius:18px;padding:.9rem;background:linear-gradient(135deg,#fbf7ea,#f3ead2)}
 .app{background:#fff;border:1px solid var(--line);border-radius:10px;padding:.6rem .7rem}
 .app.gone{opacity:.75;border-style:dashed}
@@ -201,14 +216,16 @@ border:3px solid #b8a16a;border-radius:18px;padding:.9rem;background:linear-grad
 .tile.alarm{outline:3px solid var(--crit);outline-offset:1px}
 .legend .t-free,.legend .t-card,.legend .t-pin,.legend .t-key,.legend .t-prot,.legend .t-absent{border-width:2px}
 .pins{display:flex;flex-direction:column;gap:.25rem;margin:0 0 .5rem}
-.gauge{display:flex;align-items:center;gap:.45rem;font-size:.78rem}
-.gauge .pips{display:inline-flex;gap:2px;flex:none}
-.pip{display:inline-block;width:.62rem;height:.8rem;border-radius:2px;border:1px solid var(--ok);background:#fff}
+.gauge{display:grid;grid-template-columns:2.6rem 6.6rem 1fr;align-items:center;gap:.4rem;font-size:.78rem;
+padding:.2rem .3rem;border-radius:6px;background:#f6f8fa}
+.gauge .pips{display:inline-flex;gap:2px;flex-wrap:nowrap}
+.gauge .gb{display:block;line-height:1.25}.gauge .gb>span{display:block}
+.pip{display:inline-block;width:.58rem;height:.85rem;border-radius:2px;border:1px solid var(--ok);background:#fff}
 .pip.on{background:var(--ok)}
 .gauge.low .pip{border-color:var(--warn)}.gauge.low .pip.on{background:var(--warn)}
 .gauge.blocked .pip{border-color:var(--crit);background:#ffe3e3}
 .gauge.inert .pip{border-color:var(--key);background:var(--key-bg)}
-.gauge .cnt{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-weight:700;min-width:3.1rem}
+.gauge .cnt{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-weight:700;font-size:.9rem}
 .gauge .st{font-weight:700}.gauge.blocked .st{color:var(--crit)}.gauge.low .st{color:var(--warn)}.gauge.ok .st{color:var(--ok)}
 .gauge.inert .st{color:var(--mute)}
 .gauge .pl{color:var(--ink)}
@@ -554,7 +571,7 @@ fn tier_counts(p: &mut Page<'_>) {
             p.out,
             "<div class=\"tier {class}\"><span class=\"n\">{}</span> <strong>{name}</strong><br><small>{who}</small><p class=\"ex\">{}{more}</p></div>",
             items.len(),
-            examples.join(", "),
+            examples.join(" · "),
         );
     }
     p.push("</div>\n");
@@ -587,11 +604,13 @@ fn legend(p: &mut Page<'_>) {
     let l = p.bi("凡例", "Legend");
     let _ = write!(p.out, "<strong>{l}:</strong>");
     for t in Tile::ALL {
+        let (sja, sen) = t.short();
         let (ja, en) = t.words();
+        let short = p.bi(sja, sen);
         let w = p.bi(ja, en);
         let _ = write!(
             p.out,
-            " <span><span class=\"sw {}\"></span>{w}</span>",
+            " <span><span class=\"sw {}\"></span><strong>{short}</strong>: {w}</span>",
             t.class()
         );
     }
@@ -626,7 +645,7 @@ fn chip_map(p: &mut Page<'_>) {
             } else {
                 ("t-absent", Tile::Absent)
             };
-            let (ja, en) = tile.words();
+            let (ja, en) = tile.short();
             let tw = p.bi(ja, en);
             let lb = p.bi(&obj.label_ja, &obj.label_en);
             let _ = writeln!(
@@ -676,7 +695,7 @@ fn app_block(p: &mut Page<'_>, app: &Application) {
             } else {
                 ""
             };
-            let (ja, en) = t.words();
+            let (ja, en) = t.short();
             let tw = p.bi(ja, en);
             let lb = p.bi(&f.label_ja, &f.label_en);
             let _ = writeln!(
@@ -726,7 +745,7 @@ fn gauge(p: &mut Page<'_>, pin: &Pin) {
     let lb = p.bi(&pin.label_ja, &pin.label_en);
     let _ = writeln!(
         p.out,
-        "<div class=\"gauge {class}\" title=\"EF {} · SW {}\"><span class=\"pips\">{pips}</span> <span class=\"cnt\">{}</span> <span class=\"mono\">{}</span> <span class=\"st\">{st}</span> <span class=\"pl\">{lb}</span></div>",
+        "<div class=\"gauge {class}\" title=\"EF {} · SW {}\"><span class=\"cnt\">{}</span> <span class=\"pips\">{pips}</span> <span class=\"gb\"><span class=\"pl\"><span class=\"mono\">{}</span> {lb}</span> <span class=\"st\">{st}</span></span></div>",
         pin.ef,
         pin.sw,
         tries_text(pin),
