@@ -235,6 +235,10 @@ fn every_fixture_renders_well_formed_self_contained_and_complete() {
         let name = path.file_stem().unwrap().to_str().unwrap().to_string();
         let r = report(&name, false);
         let html = render(&r, &HtmlOptions::default());
+        // Kept for a look: target/tmp/html_report/<fixture>.html.
+        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("html_report");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join(format!("{name}.html")), &html).unwrap();
         assert_well_formed(&html, &name);
         assert!(html.contains("<meta charset=\"utf-8\">"), "{name}");
         assert!(

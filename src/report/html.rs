@@ -182,7 +182,7 @@ code,.mono{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;
 .genuine p{margin:.15rem 0}
 ul.findings{list-style:none;padding:0;margin:.3rem 0 .8rem}
 ul.findings li{margin:.25rem 0;padding:.3rem .6rem;border-radius:6px;background:#fff;border:1px solid var(--line)}
-.sev{display:inline-block;min-width:5.6rem;font-weight:700;font-size:.8rem;text-transform:uppercase;letter-spacing:.03em;
+.sev{display:inline-block;white-space:nowrap;min-width:5.6rem;font-weight:700;font-size:.8rem;text-transform:uppercase;letter-spacing:.03em;
 padding:.05rem .4rem;border-radius:4px;color:#fff;margin-right:.5rem;text-align:center}
 .sev.critical{background:var(--crit)}.sev.warning{background:var(--warn)}.sev.notice{background:var(--note)}
 li.critical{border-left:5px solid var(--crit)!important}li.warning{border-left:5px solid var(--warn)!important}
@@ -226,6 +226,7 @@ padding:.2rem .3rem;border-radius:6px;background:#f6f8fa}
 .gauge.blocked .pip{border-color:var(--crit);background:#ffe3e3}
 .gauge.inert .pip{border-color:var(--key);background:var(--key-bg)}
 .gauge .cnt{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-weight:700;font-size:.9rem}
+.gauge.blocked .cnt{color:var(--crit)}.gauge.low .cnt{color:var(--warn)}
 .gauge .st{font-weight:700}.gauge.blocked .st{color:var(--crit)}.gauge.low .st{color:var(--warn)}.gauge.ok .st{color:var(--ok)}
 .gauge.inert .st{color:var(--mute)}
 .gauge .pl{color:var(--ink)}
@@ -233,6 +234,7 @@ table{border-collapse:collapse;width:100%;margin:.3rem 0 .8rem;font-size:.85rem}
 th,td{border:1px solid var(--line);padding:.22rem .45rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th{background:#f3f5f7}
 td.num{text-align:right;white-space:nowrap}
+td.mono{white-space:nowrap;overflow-wrap:normal}td.wrap{white-space:normal}td.nw{white-space:nowrap}
 .meta th{width:12rem}
 ul.plain{margin:.2rem 0 .6rem;padding-left:1.3rem}
 footer{margin-top:2rem;color:var(--mute);font-size:.85rem}
@@ -527,33 +529,42 @@ fn pin_line(p: &mut Page<'_>) {
 fn tier_counts(p: &mut Page<'_>) {
     let r = p.r;
     p.push("<div class=\"tiers\">\n");
-    let tiers: [(&str, &str, &str, &str, &str, &[ExposureItem]); 3] = [
-        (
-            "t-free",
-            "秘密なしで読める",
-            "no secret",
-            "カードを持つ誰でも",
-            "anyone holding the card",
-            &r.exposure.no_secret,
-        ),
-        (
-            "t-card",
-            "券面の記載事項で",
-            "printed card",
-            "券面を見た人",
-            "anyone who also reads the printed card",
-            &r.exposure.card_surface,
-        ),
-        (
-            "t-pin",
-            "暗証番号が必要",
-            "PIN only",
-            "暗証番号を知る人だけ",
-            "only with a memorised PIN or password",
-            &r.exposure.pin_only,
-        ),
+    struct TierBox<'a> {
+        class: &'static str,
+        name: (&'static str, &'static str),
+        who: (&'static str, &'static str),
+        items: &'a [ExposureItem],
+    }
+    let tiers = [
+        TierBox {
+            class: "t-free",
+            name: ("秘密なしで読める", "no secret"),
+            who: ("カードを持つ誰でも", "anyone holding the card"),
+            items: &r.exposure.no_secret,
+        },
+        TierBox {
+            class: "t-card",
+            name: ("券面の記載事項で", "printed card"),
+            who: ("券面を見た人", "anyone who also reads the printed card"),
+            items: &r.exposure.card_surface,
+        },
+        TierBox {
+            class: "t-pin",
+            name: ("暗証番号が必要", "PIN only"),
+            who: (
+                "暗証番号を知る人だけ",
+                "only with a memorised PIN or password",
+            ),
+            items: &r.exposure.pin_only,
+        },
     ];
-    for (class, ja, en, who_ja, who_en, items) in tiers {
+    for TierBox {
+        class,
+        name: (ja, en),
+        who: (who_ja, who_en),
+        items,
+    } in tiers
+    {
         let name = p.bi(ja, en);
         let who = p.bi(who_ja, who_en);
         let mut ranked: Vec<&ExposureItem> = items.iter().collect();
@@ -788,7 +799,7 @@ fn findings(p: &mut Page<'_>) {
             let ef = f.ef.map(|e| format!(" EF {e}")).unwrap_or_default();
             let _ = writeln!(
                 p.out,
-                "<tr><td>{}</td><td class=\"mono\">{}</td><td>{app}{ef}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td class=\"mono\">{}</td><td class=\"nw\">{app}{ef}</td><td>{}</td></tr>",
                 severity_badge(f.severity),
                 f.code,
                 escape(&f.message)
@@ -835,6 +846,9 @@ fn secret_words(k: SecretKind) -> (&'static str, &'static str) {
 
 fn applications(p: &mut Page<'_>) {
     let r = p.r;
+    if r.master_file.is_none() && r.applications.is_empty() {
+        return;
+    }
     let h = p.bi("アプリケーションの詳細", "Applications in full");
     let _ = writeln!(p.out, "<section id=\"applications\">\n<h2>{h}</h2>");
     if let Some(mf) = &r.master_file {
@@ -853,7 +867,7 @@ fn applications(p: &mut Page<'_>) {
             let lb = p.bi(&obj.label_ja, &obj.label_en);
             let _ = writeln!(
                 p.out,
-                "<tr><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td>{lb}</td></tr>",
+                "<tr><td class=\"mono\">{}</td><td class=\"mono wrap\">{}</td><td class=\"mono\">{}</td><td>{lb}</td></tr>",
                 obj.tag,
                 obj.value
                     .as_deref()
@@ -946,7 +960,7 @@ fn applications(p: &mut Page<'_>) {
                 }
                 let _ = writeln!(
                     p.out,
-                    "<tr><td class=\"mono\">{}</td><td>{tier}</td><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td>{lb}</td><td>{}</td></tr>",
+                    "<tr><td class=\"mono\">{}</td><td>{tier}</td><td class=\"mono wrap\">{}</td><td class=\"mono wrap\">{}</td><td>{lb}</td><td>{}</td></tr>",
                     f.ef,
                     by.join(", "),
                     escape(&readable(f)),
@@ -1314,11 +1328,11 @@ mod tests {
         let both = render(&r, &HtmlOptions::default());
         assert!(en.contains("<html lang=\"en\">") && !en.contains("lang=\"ja\""));
         assert!(ja.contains("<html lang=\"ja\">") && !ja.contains("<span lang=\"en\">"));
-        let gauge_ja = "<span class=\"pl\"><span lang=\"ja\">利用者証明用電子証明書暗証番号</span>";
+        let gauge_ja = "<span class=\"mono\">0018</span> <span lang=\"ja\">利用者証明用電子証明書暗証番号</span>";
         assert!(ja.contains(gauge_ja) && both.contains(gauge_ja) && !en.contains(gauge_ja));
-        assert!(
-            en.contains("<span class=\"pl\"><span lang=\"en\">authentication PIN</span></span>")
-        );
+        assert!(en.contains(
+            "<span class=\"mono\">0018</span> <span lang=\"en\">authentication PIN</span></span>"
+        ));
         assert!(both.contains("<span lang=\"en\">authentication PIN</span></span>"));
         // Technical terms stay in every language.
         for h in [&en, &ja, &both] {
