@@ -265,6 +265,8 @@ fn every_fixture_renders_well_formed_self_contained_and_complete() {
             assert!(!html.contains(bad), "{name}: contains {bad}");
         }
         assert!(html.contains("id=\"verdict\""), "{name}");
+        assert!(html.contains("@media print{"), "{name}: print rule");
+        assert!(html.contains("<meta name=\"viewport\""), "{name}");
         for app in &r.applications {
             assert!(
                 html.contains(&escaped(&app.name_en)),
@@ -312,6 +314,12 @@ fn every_fixture_renders_well_formed_self_contained_and_complete() {
             let mf = r.master_file.as_ref().map_or(0, |m| m.objects.len());
             assert_eq!(
                 html.matches("<div class=\"tile ").count(),
+                files + mf,
+                "{name}"
+            );
+            // Usable without colour: every tile writes its tier.
+            assert_eq!(
+                html.matches("<span class=\"tw\"><span lang=").count(),
                 files + mf,
                 "{name}"
             );

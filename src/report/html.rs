@@ -1321,6 +1321,21 @@ mod tests {
     }
 
     #[test]
+    fn unusable_keys_are_read_in_words() {
+        let mut r = pin_blocked();
+        let pin = &mut r.applications[0].pins[1];
+        pin.status = PinStatus::NotSet;
+        pin.reading = Some(KeyReading::NotSetNoCertificate);
+        pin.tries_remaining = None;
+        let html = render(&r, &HtmlOptions::default());
+        assert!(html.contains("class=\"gauge inert\""), "{html}");
+        assert!(html.contains("<span lang=\"en\">not set (no certificate)</span>"));
+        assert!(html.contains("<span lang=\"ja\">未設定 (証明書なし)</span>"));
+        // EF 0018 still reads 6984 as blocked or never set.
+        assert!(html.contains("<span lang=\"en\">BLOCKED or never set</span>"));
+    }
+
+    #[test]
     fn languages_select_labels() {
         let r = pin_blocked();
         let en = render(&r, &HtmlOptions { lang: HtmlLang::En });
