@@ -421,12 +421,8 @@ fn genuine_block(p: &mut Page<'_>) {
     );
     match &r.genuine {
         Some(g) => {
-            let text = match p.lang {
-                HtmlLang::Ja => g.japanese(),
-                HtmlLang::En => g.english(),
-                HtmlLang::Both => format!("{} {}", g.japanese(), g.english()),
-            };
-            let _ = writeln!(p.out, "<p>{}</p>", escape(&text));
+            let text = p.bi(&g.japanese(), &g.english());
+            let _ = writeln!(p.out, "<p>{text}</p>");
         }
         None => {
             let t = p.bi(
