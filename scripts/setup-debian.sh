@@ -2,9 +2,10 @@
 # Installs the system packages myna-audit needs on Debian/Ubuntu (only those missing):
 #   pcscd, libpcsclite-dev, pkgconf   to build and talk to real readers
 #   vsmartcard-vpcd, opensc           for the end-to-end tests through a virtual reader
+#   chromium, fonts-ipafont-gothic    the HTML report's headless-browser test (tests/html_browser.rs)
 # Uses sudo when not root. Safe to run again.
 set -euo pipefail
-packages=(pcscd libpcsclite-dev pkgconf vsmartcard-vpcd opensc)
+packages=(pcscd libpcsclite-dev pkgconf vsmartcard-vpcd opensc chromium fonts-ipafont-gothic)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

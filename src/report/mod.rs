@@ -2,6 +2,7 @@
 //! ([`text`] for people, [`json`] for programs). JSON is the stable contract
 //! (docs/json.md, `schema_version`).
 
+pub mod html;
 pub mod json;
 pub mod text;
 pub mod verdict;
