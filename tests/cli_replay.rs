@@ -238,3 +238,23 @@ fn the_locale_picks_the_default_language() {
     all.env("LANG", "ja_JP.UTF-8").env("LC_ALL", "en_US.UTF-8");
     assert!(run(all).stdout.contains("■ Verdict\n"));
 }
+
+#[test]
+fn html_report_through_the_cli() {
+    let run = audit("pin-blocked", &["--format", "html", "--lang", "en"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stdout.starts_with("<!DOCTYPE html>"));
+    assert!(run.stdout.contains("<html lang=\"en\">"));
+    for app in [
+        "JPKI-AP",
+        "text AP",
+        "visual AP",
+        "resident registry AP",
+        "common card AP",
+    ] {
+        assert!(run.stdout.contains(app), "{app}");
+    }
+    assert!(!run.stdout.contains("http://") && !run.stdout.contains("https://"));
+    // Identifiers stay masked unless asked, as in the other formats.
+    assert!(!run.stdout.contains("999000000000103") && !run.stdout.contains("SYNTHCARDID00103"));
+}

@@ -29,6 +29,9 @@ pub enum ReportFormat {
     Text,
     /// For programs: docs/json.md.
     Json,
+    /// One self-contained HTML page that draws the chip as a map (no network, no external
+    /// files): redirect it to a file and open it in a browser.
+    Html,
 }
 
 /// The language of the text report.

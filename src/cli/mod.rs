@@ -23,6 +23,7 @@ use crate::audit::{AuditError, AuditRun};
 use crate::emulate::EmulateError;
 use crate::error::{Diagnose, Exit};
 use crate::record::RecordError;
+use crate::report::html::{HtmlLang, HtmlOptions};
 use crate::report::text::{Lang, TextOptions};
 use crate::report::{self, Report};
 use crate::source::{Opened, SourceError};
@@ -152,5 +153,13 @@ fn print_report(report: &Report, args: &ReportArgs) {
                 lang: lang(args),
             },
         )),
+        ReportFormat::Html => {
+            let lang = match lang(args) {
+                Lang::Ja => HtmlLang::Ja,
+                Lang::En => HtmlLang::En,
+                Lang::Both => HtmlLang::Both,
+            };
+            emit(&report::html::render(report, &HtmlOptions { lang }))
+        }
     }
 }
