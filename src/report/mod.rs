@@ -292,6 +292,12 @@ impl Text {
     }
 }
 
+impl From<&str> for Text {
+    fn from(en: &str) -> Self {
+        Text::en(en)
+    }
+}
+
 impl PartialEq for Text {
     fn eq(&self, other: &Self) -> bool {
         self.en == other.en
