@@ -16,6 +16,8 @@
 //! Anything else — a VERIFY carrying data, CHANGE REFERENCE DATA, any write, secure
 //! messaging or proprietary class — is refused with [`TransportError::Refused`] before it
 //! reaches the transport. The only way to build a [`crate::card::Session`] is around this type.
+//! The forms themselves are recognised by the one command decoder,
+//! [`crate::card::command::Apdu::is_read_only`].
 
 // Card answers and fixture bytes are untrusted: no indexing that could panic
 // (docs/safety.md, "Never crash").
