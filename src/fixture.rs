@@ -80,10 +80,8 @@ pub enum FixtureError {
 }
 
 /// True for the instructions whose data is a secret (VERIFY, CHANGE REFERENCE DATA,
-/// CHANGE KEY): such data must never be written anywhere.
-pub fn carries_secret(command: &[u8]) -> bool {
-    matches!(command, [_, 0x20 | 0x24, ..] | [0x80, 0x32, ..]) && command.len() > 4
-}
+/// CHANGE KEY): such data must never be written anywhere. One rule with the decoder's.
+pub use crate::card::command::carries_secret;
 
 /// The fixture reader's state between lines.
 #[derive(Default)]
