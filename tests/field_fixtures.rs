@@ -174,7 +174,7 @@ fn a_face_authentication_card_gets_one_finding_not_one_per_pin() {
     assert!(
         memorised
             .iter()
-            .all(|p| p.sw.to_string() == "6984" && p.blocked)
+            .all(|p| p.sw == "6984" && p.blocked)
     );
     // The authentication certificate is present and valid.
     let auth = cert(&r, "000A");
