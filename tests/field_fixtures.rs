@@ -171,11 +171,7 @@ fn a_face_authentication_card_gets_one_finding_not_one_per_pin() {
         .filter(|p| p.max_tries.is_some_and(|m| m <= 5))
         .collect();
     assert_eq!(memorised.len(), 5, "{memorised:?}");
-    assert!(
-        memorised
-            .iter()
-            .all(|p| p.sw == "6984" && p.blocked)
-    );
+    assert!(memorised.iter().all(|p| p.sw == "6984" && p.blocked));
     // The authentication certificate is present and valid.
     let auth = cert(&r, "000A");
     assert!(!auth.expired);
