@@ -368,3 +368,54 @@ impl Tally {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )]
+    use super::*;
+
+    /// A synthetic fixture whose JPKI-AP EF 000B / EF 0002 hold each pinned J-LIS root in
+    /// turn (as a card personalised with that generation does), read in 256-byte chunks.
+    fn with_ca(der: &[u8]) -> String {
+        let mut t = String::from(
+            "format: myna-audit-fixture 1\nkind: synthetic\nreader: R\natr: 3B 00\n\
+             > 00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01\n< 90 00\n\
+             > 00 A4 02 0C 02 00 0B\n< 90 00\n",
+        );
+        for (i, chunk) in der.chunks(256).enumerate() {
+            let off = i * 256;
+            t.push_str(&format!(
+                "> 00 B0 {:02X} {:02X} 00\n< {} 90 00\n",
+                off >> 8,
+                off & 0xFF,
+                hex::encode_upper(chunk)
+            ));
+        }
+        t
+    }
+
+    /// The J-LIS CA certificates are public and the same on every card: never a leak, in a
+    /// synthetic fixture or a redacted recording (issue 9, `jlis-gen1-ca.fixture`).
+    #[test]
+    fn the_pinned_j_lis_roots_are_public_not_a_leak() {
+        let roots = crate::trust::pinned_roots().unwrap();
+        assert!(roots.len() >= 4);
+        for root in roots {
+            let text = with_ca(root.der());
+            let problems = check_text(&text);
+            assert!(
+                problems.is_empty(),
+                "generation {} {:?}: {problems:#?}",
+                root.generation(),
+                root.purpose()
+            );
+            let redacted = text.replace("kind: synthetic", "kind: recorded-redacted");
+            assert!(check_text(&redacted).is_empty(), "{}", root.generation());
+        }
+    }
+}

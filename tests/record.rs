@@ -324,3 +324,74 @@ fn a_private_fixture_is_readable_by_its_owner_only() {
             .contains("kind: recorded-private")
     );
 }
+
+/// typical.fixture with its card identification number (GET DATA 0045) set to the ASCII
+/// digits `9000000000000001`: the first replacement the redactor makes for a 16-digit value
+/// (the token serial, read before the MF level) would be exactly that value.
+fn typical_with_card_id(card_id: &str) -> Fixture {
+    let text = std::fs::read_to_string("fixtures/typical.fixture").unwrap();
+    let old_hex = hex::encode_upper(b"SYNTHCARDID00101");
+    let spaced = |h: &str| {
+        h.as_bytes()
+            .chunks(2)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let new_hex = hex::encode_upper(card_id.as_bytes());
+    assert_eq!(text.matches(&spaced(&old_hex)).count(), 1);
+    let text = text.replace(&spaced(&old_hex), &spaced(&new_hex)).replace(
+        "fictional: SYNTHCARDID00101",
+        &format!("fictional: {card_id}"),
+    );
+    Fixture::parse(&text).unwrap()
+}
+
+#[test]
+fn a_card_id_equal_to_a_synthetic_replacement_is_still_redacted() {
+    // Regression (issue 9): `record` stopped with `redaction-incomplete (card-id)`, because
+    // the token serial's replacement was chosen before the card id was seen and equalled it.
+    for card_id in ["9000000000000001", "9000000000000002", "9000000000000000"] {
+        let source = typical_with_card_id(card_id);
+        let name = "typical-card-id.fixture";
+        let (run, fixture) = record::record_audit(
+            Replayer::new(&source, name),
+            &options(false, source_of(name)),
+            &RecordOptions {
+                keep_identifiers: false,
+                date: as_of(),
+            },
+        );
+        assert!(run.error.is_none(), "{:?}", run.error);
+        let fixture = fixture.unwrap_or_else(|e| panic!("{card_id}: {e}"));
+        let text = fixture.to_text();
+        // The real value is gone from the data, and no replacement equals it.
+        let data: Vec<u8> = fixture
+            .exchanges
+            .iter()
+            .flat_map(|e| e.response[..e.response.len() - 2].to_vec())
+            .collect();
+        assert!(
+            !data.windows(card_id.len()).any(|w| w == card_id.as_bytes()),
+            "{card_id} left in the recording"
+        );
+        assert!(!text.contains(card_id), "{card_id} in the text");
+        let problems = fixture_check::check_text(&text);
+        assert!(problems.is_empty(), "{card_id}: {problems:#?}");
+        // The declared card-id replacement is a 16-digit value starting with 9, not the real one.
+        let declared = fixture
+            .redacted
+            .iter()
+            .find(|d| d.starts_with("card-id "))
+            .unwrap_or_else(|| panic!("no card-id declaration: {:?}", fixture.redacted));
+        assert!(!declared.contains(card_id), "{declared}");
+        // Replays to a complete report.
+        let again = Fixture::parse(&text).unwrap();
+        let replayed = audit_fixture(&again, "recorded.fixture", false);
+        assert!(replayed.complete, "{:?}", replayed.error);
+    }
+}
+
+fn source_of(path: &str) -> myna_audit::report::Source {
+    source(path)
+}

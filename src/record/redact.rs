@@ -263,10 +263,20 @@ fn stand_in(b: u8, kind: IdKind) -> u8 {
     }
 }
 
-/// True when a candidate replacement must not be used.
-fn unusable(candidate: &[u8], real: &[u8], taken: &BTreeSet<Vec<u8>>) -> bool {
+/// True when a candidate replacement must not be used: it is the real value, a value
+/// already handed out or seen on the card, it holds a real value long enough to be swept
+/// (the proof after redaction would find that value again), or it looks like a My Number.
+fn unusable(
+    candidate: &[u8],
+    real: &[u8],
+    taken: &BTreeSet<Vec<u8>>,
+    reals: &BTreeSet<Vec<u8>>,
+) -> bool {
     candidate == real
         || taken.contains(candidate)
+        || reals
+            .iter()
+            .any(|r| r.len() >= SWEEP_MIN && detect::contains(candidate, r))
         || detect::twelve_digit_runs(candidate)
             .iter()
             .any(|(_, d)| detect::is_my_number(d))
@@ -277,10 +287,25 @@ struct Replacer {
     map: BTreeMap<Vec<u8>, (Vec<u8>, IdKind)>,
     /// Every real value and every replacement handed out.
     taken: BTreeSet<Vec<u8>>,
+    /// Every real identifier value in the whole recording, known before the first
+    /// replacement is chosen: a replacement made for one object must not be a value that
+    /// another object, read later, really holds (issue 9: a token serial's replacement
+    /// `9000000000000001` equal to the card id read afterwards).
+    reals: BTreeSet<Vec<u8>>,
     counter: u64,
 }
 
 impl Replacer {
+    /// A replacer that will never hand out any of `reals`.
+    fn new(reals: BTreeSet<Vec<u8>>) -> Self {
+        Replacer {
+            map: BTreeMap::new(),
+            taken: reals.clone(),
+            reals,
+            counter: 0,
+        }
+    }
+
     fn replacement(&mut self, kind: IdKind, real: &[u8]) -> Vec<u8> {
         if let Some((r, _)) = self.map.get(real) {
             return r.clone();
@@ -297,7 +322,7 @@ impl Replacer {
         let mut candidate = make(self.counter);
         // Values too short to vary (one byte) may run out; then they only need to differ.
         let mut tries = 0;
-        while unusable(&candidate, real, &self.taken) && tries < 10_000 {
+        while unusable(&candidate, real, &self.taken, &self.reals) && tries < 10_000 {
             self.counter += 1;
             tries += 1;
             candidate = make(self.counter);
@@ -327,11 +352,7 @@ pub fn redact(exchanges: &[Exchange], withheld_secrets: usize) -> Result<Redacte
         return Err(RedactError::SecretSent(withheld_secrets));
     }
     let a = analyse(exchanges, true)?;
-    let mut rep = Replacer {
-        map: BTreeMap::new(),
-        taken: BTreeSet::new(),
-        counter: 0,
-    };
+    let mut rep = Replacer::new(real_values(&a));
     let mut plan = plan_edits(&a, &mut rep);
     // The same values wherever else they occur in an object.
     let sweep: Vec<(Vec<u8>, Vec<u8>)> = rep
@@ -342,13 +363,27 @@ pub fn redact(exchanges: &[Exchange], withheld_secrets: usize) -> Result<Redacte
         .collect();
     sweep_objects(&a, &sweep, &mut plan.edits);
     let out = split_back(exchanges, &a, &plan, &sweep);
-    // Proof, not hope: no real value long enough to search for is left anywhere.
+    // Proof, not hope: no real value long enough to search for is left anywhere, neither in
+    // one response's data nor across the chunks of an object put back together. (The status
+    // word is the card's answer, not its data: a value is never looked for across it.)
+    let again = Assembly::of(
+        out.iter()
+            .map(|e| (e.command.as_slice(), e.response.as_slice())),
+    );
     for (real, (new, kind)) in &rep.map {
         // A value with nothing to vary (only punctuation) identifies nothing.
-        if real.len() >= SWEEP_MIN
-            && new != real
-            && out.iter().any(|e| detect::contains(&e.response, real))
-        {
+        if real.len() < SWEEP_MIN || new == real {
+            continue;
+        }
+        let in_data = out
+            .iter()
+            .any(|e| split(&e.response).is_some_and(|(data, _)| detect::contains(data, real)));
+        let in_object = again.objects.values().any(|img| {
+            img.runs()
+                .iter()
+                .any(|(_, run)| detect::contains(run, real))
+        });
+        if in_data || in_object {
             return Err(RedactError::Leftover(kind.key()));
         }
     }
@@ -356,6 +391,23 @@ pub fn redact(exchanges: &[Exchange], withheld_secrets: usize) -> Result<Redacte
         exchanges: out,
         declared: declarations(&rep, plan.blobs),
     })
+}
+
+/// Every identifier value fully recorded anywhere in the recording.
+fn real_values(a: &Analysis) -> BTreeSet<Vec<u8>> {
+    let mut reals = BTreeSet::new();
+    for (obj, img) in &a.assembly.objects {
+        for s in a.spans.get(obj).map(Vec::as_slice).unwrap_or_default() {
+            if s.kind.is_blob() {
+                continue;
+            }
+            let real: Option<Vec<u8>> = s.range.clone().map(|i| img.get(i)).collect();
+            if let Some(real) = real {
+                reals.insert(real);
+            }
+        }
+    }
+    reals
 }
 
 /// Replaces every identifier span of every object, in the order the recording first read
@@ -812,15 +864,43 @@ mod tests {
 
     #[test]
     fn a_replacement_is_never_a_valid_my_number() {
-        let mut r = Replacer {
-            map: BTreeMap::new(),
-            taken: BTreeSet::new(),
-            counter: 0,
-        };
+        let mut r = Replacer::new(BTreeSet::new());
         for real in ["111111111111", "222222222222", "333333333333"] {
             let new = r.replacement(IdKind::CardId, real.as_bytes());
             assert!(!detect::is_my_number(&new));
             assert_eq!(new.len(), 12);
         }
+    }
+
+    #[test]
+    fn a_replacement_is_never_a_real_value_read_later() {
+        // The first 16-digit replacement is 9000000000000001; a card whose card id is exactly
+        // that must not have another value replaced by it (issue 9).
+        let reals: BTreeSet<Vec<u8>> = [b"9990000000000101".to_vec(), b"9000000000000001".to_vec()]
+            .into_iter()
+            .collect();
+        let mut r = Replacer::new(reals.clone());
+        let token = r.replacement(IdKind::TokenSerial, b"9990000000000101");
+        let card = r.replacement(IdKind::CardId, b"9000000000000001");
+        for new in [&token, &card] {
+            assert!(!reals.contains(new), "{}", String::from_utf8_lossy(new));
+        }
+        assert_ne!(token, card);
+    }
+
+    #[test]
+    fn a_replacement_never_holds_a_shorter_real_value() {
+        // A 15-digit card serial inside a 16-digit replacement would be found again by the
+        // proof.
+        let reals: BTreeSet<Vec<u8>> = [b"900000000000000".to_vec(), b"1234567890123456".to_vec()]
+            .into_iter()
+            .collect();
+        let mut r = Replacer::new(reals);
+        let new = r.replacement(IdKind::TokenSerial, b"1234567890123456");
+        assert!(
+            !detect::contains(&new, b"900000000000000"),
+            "{}",
+            String::from_utf8_lossy(&new)
+        );
     }
 }

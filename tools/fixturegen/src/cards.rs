@@ -1,5 +1,5 @@
-//! The five synthetic cards: who they pretend to belong to, their fictional identifiers, and
-//! what each answers. Every person and number here is made up.
+//! The synthetic cards: who they pretend to belong to, their fictional identifiers, and what
+//! each answers. Every person and number here is made up.
 
 use time::error::ComponentRange;
 use time::macros::date;
@@ -41,6 +41,33 @@ pub struct Pins {
     pub common: [u8; 2],
 }
 
+/// `6984` (reference data not usable) on every memorised PIN: what a 顔認証マイナンバーカード
+/// is expected to answer, since no PIN was ever set on it (card-facts §9; no public trace shows
+/// what such a card really answers).
+pub const NEVER_SET_PINS: Pins = Pins {
+    jpki_auth: sw::BLOCKED,
+    jpki_sign: sw::BLOCKED,
+    text: sw::BLOCKED,
+    juki: sw::BLOCKED,
+    common: sw::BLOCKED,
+};
+
+/// Which certificates the card's JPKI-AP holds (card-facts §2.1, §9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hierarchy {
+    /// Issued by the synthetic CAs (`O=JPKI-SYNTHETIC-TEST`), whose certificates EF 000B and
+    /// EF 0002 hold.
+    Synthetic,
+    /// EF 000B and EF 0002 hold J-LIS's real, public generation-1 CA certificates
+    /// (src/trust/roots/), as a card personalised before generation 3 does; the holder's
+    /// certificate is still a synthetic one (issued by the synthetic auth CA), so it chains to
+    /// neither the on-card CA certificate nor a J-LIS root.
+    JlisGeneration1OnCard,
+    /// Issued by synthetic CAs named `O=JPKI-TEST`, the organisation J-LIS's test cards'
+    /// certificates carry (card-facts §7.2, §9); EF 000B and EF 0002 hold those CAs.
+    JpkiTest,
+}
+
 /// Every counter full, as on a card nobody has mistyped on.
 pub const FRESH_PINS: Pins = Pins {
     jpki_auth: sw::tries(3),
@@ -79,7 +106,13 @@ pub struct MynaCard {
     /// JPKI-AP EF 0008 (card-facts §2.1): `8F 8F 00` both certificates, `00 8F 00` no
     /// signing certificate (not issued under 15, card-facts §3.1).
     pub cert_availability: [u8; 3],
+    /// Why there is no signing certificate, for the EF 0008 comment (when there is none).
+    pub no_signing_certificate: &'static str,
     pub pins: Pins,
+    /// What a `6984` answer means on this card, for the comments: `"blocked"` after wrong
+    /// tries, or never set.
+    pub meaning_of_6984: &'static str,
+    pub hierarchy: Hierarchy,
 }
 
 impl MynaCard {
@@ -104,6 +137,9 @@ impl MynaCard {
     }
 }
 
+const NOT_ISSUED_UNDER_15: &str = "holder under 15, card-facts §3.1";
+const BLOCKED: &str = "blocked";
+
 /// The My Number Cards, in file order. `not-my-number.fixture` is written separately.
 pub fn myna_cards() -> Vec<MynaCard> {
     vec![
@@ -123,7 +159,10 @@ pub fn myna_cards() -> Vec<MynaCard> {
             reader: CONTACTLESS_READER,
             atr: CONTACTLESS_ATR,
             cert_availability: [0x8F, 0x8F, 0x00],
+            no_signing_certificate: NOT_ISSUED_UNDER_15,
             pins: FRESH_PINS,
+            meaning_of_6984: BLOCKED,
+            hierarchy: Hierarchy::Synthetic,
         },
         MynaCard {
             file: "minor.fixture",
@@ -141,7 +180,10 @@ pub fn myna_cards() -> Vec<MynaCard> {
             reader: CONTACT_READER,
             atr: CONTACT_ATR,
             cert_availability: [0x00, 0x8F, 0x00],
+            no_signing_certificate: NOT_ISSUED_UNDER_15,
             pins: FRESH_PINS,
+            meaning_of_6984: BLOCKED,
+            hierarchy: Hierarchy::Synthetic,
         },
         MynaCard {
             file: "pin-blocked.fixture",
@@ -159,6 +201,7 @@ pub fn myna_cards() -> Vec<MynaCard> {
             reader: CONTACTLESS_READER,
             atr: CONTACTLESS_ATR,
             cert_availability: [0x8F, 0x8F, 0x00],
+            no_signing_certificate: NOT_ISSUED_UNDER_15,
             pins: Pins {
                 jpki_auth: sw::BLOCKED,
                 jpki_sign: sw::tries(1),
@@ -166,6 +209,8 @@ pub fn myna_cards() -> Vec<MynaCard> {
                 juki: sw::tries(1),
                 common: sw::tries(2),
             },
+            meaning_of_6984: BLOCKED,
+            hierarchy: Hierarchy::Synthetic,
         },
         MynaCard {
             file: "expired.fixture",
@@ -183,7 +228,102 @@ pub fn myna_cards() -> Vec<MynaCard> {
             reader: CONTACTLESS_READER,
             atr: CONTACTLESS_ATR_2,
             cert_availability: [0x8F, 0x8F, 0x00],
+            no_signing_certificate: NOT_ISSUED_UNDER_15,
             pins: FRESH_PINS,
+            meaning_of_6984: BLOCKED,
+            hierarchy: Hierarchy::Synthetic,
+        },
+        MynaCard {
+            file: "no-signing-cert.fixture",
+            summary: "An adult's card without a 署名用電子証明書 (EF 0008 = 00 8F 00): the signing \
+                      password EF 001B answers 6984 (never set), every other PIN is full.",
+            holder: "見本 一郎",
+            born: date!(1992 - 02 - 14),
+            issued: date!(2023 - 05 - 10),
+            my_number_base: "24681357902",
+            card_serial: "999000000000105",
+            card_id: "SYNTHCARDID00105",
+            token_serial: "9990000000000105",
+            municipality: "99995",
+            auth_cn: "SYNTHETIC-AUTH-00105",
+            reader: CONTACTLESS_READER,
+            atr: CONTACTLESS_ATR,
+            cert_availability: [0x00, 0x8F, 0x00],
+            no_signing_certificate: "the holder declined it at issue",
+            pins: Pins {
+                jpki_sign: sw::BLOCKED,
+                ..FRESH_PINS
+            },
+            meaning_of_6984: "reference data not usable: never set, as no signing certificate \
+                              was issued",
+            hierarchy: Hierarchy::Synthetic,
+        },
+        MynaCard {
+            file: "face-auth.fixture",
+            summary: "A 顔認証マイナンバーカード (face-authentication card, issued since 2023-12 with no \
+                      PIN set): every memorised PIN answers 6984, no signing certificate, the \
+                      利用者証明用電子証明書 present. What such a card really answers is not \
+                      publicly documented (card-facts §9): this is the expected reading.",
+            holder: "見本 梅子",
+            born: date!(1948 - 08 - 08),
+            issued: date!(2024 - 03 - 01),
+            my_number_base: "13579246801",
+            card_serial: "999000000000106",
+            card_id: "SYNTHCARDID00106",
+            token_serial: "9990000000000106",
+            municipality: "99994",
+            auth_cn: "SYNTHETIC-AUTH-00106",
+            reader: CONTACTLESS_READER,
+            atr: CONTACTLESS_ATR,
+            cert_availability: [0x00, 0x8F, 0x00],
+            no_signing_certificate: "not issued on a face-authentication card, card-facts §9",
+            pins: NEVER_SET_PINS,
+            meaning_of_6984: "reference data not usable: never set on a face-authentication \
+                              card (expected, not publicly documented)",
+            hierarchy: Hierarchy::Synthetic,
+        },
+        MynaCard {
+            file: "jlis-gen1-ca.fixture",
+            summary: "An adult's card still carrying J-LIS's real, public generation-1 CA \
+                      certificates (EF 000B, EF 0002; valid 2015-10-20 to 2025-10-19) beside a \
+                      synthetic 利用者証明用電子証明書 that chains to neither.",
+            holder: "見本 三郎",
+            born: date!(1990 - 05 - 20),
+            issued: date!(2022 - 07 - 01),
+            my_number_base: "36925814703",
+            card_serial: "999000000000107",
+            card_id: "SYNTHCARDID00107",
+            token_serial: "9990000000000107",
+            municipality: "99993",
+            auth_cn: "SYNTHETIC-AUTH-00107",
+            reader: CONTACTLESS_READER,
+            atr: CONTACTLESS_ATR_2,
+            cert_availability: [0x8F, 0x8F, 0x00],
+            no_signing_certificate: NOT_ISSUED_UNDER_15,
+            pins: FRESH_PINS,
+            meaning_of_6984: BLOCKED,
+            hierarchy: Hierarchy::JlisGeneration1OnCard,
+        },
+        MynaCard {
+            file: "test-card.fixture",
+            summary: "A test card: its certificates come from a synthetic hierarchy named \
+                      O=JPKI-TEST, as J-LIS's JPKI test cards' do; every counter full.",
+            holder: "見本 試子",
+            born: date!(1975 - 12 - 01),
+            issued: date!(2025 - 01 - 15),
+            my_number_base: "80808080808",
+            card_serial: "999000000000108",
+            card_id: "SYNTHCARDID00108",
+            token_serial: "9990000000000108",
+            municipality: "99992",
+            auth_cn: "SYNTHETIC-AUTH-00108",
+            reader: CONTACT_READER,
+            atr: CONTACT_ATR,
+            cert_availability: [0x8F, 0x8F, 0x00],
+            no_signing_certificate: NOT_ISSUED_UNDER_15,
+            pins: FRESH_PINS,
+            meaning_of_6984: BLOCKED,
+            hierarchy: Hierarchy::JpkiTest,
         },
     ]
 }

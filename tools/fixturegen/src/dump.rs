@@ -9,6 +9,7 @@ use crate::cards::{self, MynaCard};
 use crate::content;
 use crate::date::{self, Date};
 use crate::fixture::{Fixture, hex, sw};
+use crate::jlis;
 use crate::keys;
 use crate::mynumber;
 use crate::x509::{self, Rdn};
@@ -32,33 +33,46 @@ pub mod aid {
 const ISSUER_ORG: &str = "JPKI-SYNTHETIC-TEST";
 const AUTH_CA_OU: &str = "myna-audit synthetic CA for user authentication";
 const SIGN_CA_OU: &str = "myna-audit synthetic CA for digital signature";
-/// Validity of both synthetic CA certificates.
+/// The organisation of J-LIS's JPKI test hierarchy (card-facts §7.2, §9), which the audit
+/// recognises as a test card's.
+const TEST_ORG: &str = "JPKI-TEST";
+const TEST_AUTH_CA_OU: &str = "myna-audit synthetic test-card CA for user authentication";
+const TEST_SIGN_CA_OU: &str = "myna-audit synthetic test-card CA for digital signature";
+/// Validity of the synthetic CA certificates.
 const CA_FROM: Date = time::macros::date!(2020 - 01 - 01);
 const CA_TO: Date = time::macros::date!(2035 - 12 - 31);
 
-/// The two synthetic CAs, shared by every card.
-pub struct Authorities {
+/// One synthetic hierarchy: an authentication CA (its key signs the holders' certificates) and
+/// a signing CA (only its certificate is needed: the signing certificate is never readable).
+pub struct Hierarchy {
+    org: &'static str,
+    auth_ou: &'static str,
     auth_key: RsaPrivateKey,
     auth_cert: Vec<u8>,
     sign_cert: Vec<u8>,
 }
 
-fn ca_name(ou: &str) -> Vec<u8> {
-    x509::name(&[
-        Rdn::Country("JP"),
-        Rdn::Organization(ISSUER_ORG),
-        Rdn::OrgUnit(ou),
-    ])
+/// The CAs every card is issued by: the synthetic hierarchy, the synthetic `O=JPKI-TEST`
+/// hierarchy of the test card, and J-LIS's real generation-1 CA certificates.
+pub struct Authorities {
+    synthetic: Hierarchy,
+    test: Hierarchy,
+    jlis_gen1_auth: Vec<u8>,
+    jlis_gen1_sign: Vec<u8>,
+}
+
+fn ca_name(org: &str, ou: &str) -> Vec<u8> {
+    x509::name(&[Rdn::Country("JP"), Rdn::Organization(org), Rdn::OrgUnit(ou)])
 }
 
 /// A self-signed CA certificate.
-fn ca_cert(key: &RsaPrivateKey, ou: &str, serial: &[u8]) -> Result<Vec<u8>, rsa::Error> {
+fn ca_cert(key: &RsaPrivateKey, org: &str, ou: &str, serial: &[u8]) -> Result<Vec<u8>, rsa::Error> {
     let public = RsaPublicKey::from(key);
     x509::build(
         &x509::Tbs {
             serial,
-            issuer: ca_name(ou),
-            subject: ca_name(ou),
+            issuer: ca_name(org, ou),
+            subject: ca_name(org, ou),
             not_before: CA_FROM,
             not_after: CA_TO,
             subject_key: &public,
@@ -69,12 +83,19 @@ fn ca_cert(key: &RsaPrivateKey, ou: &str, serial: &[u8]) -> Result<Vec<u8>, rsa:
     )
 }
 
-impl Authorities {
-    /// Both CA keys and certificates from their fixed labels.
-    pub fn new(auth_key: RsaPrivateKey, sign_key: &RsaPrivateKey) -> Result<Self, rsa::Error> {
-        let auth_cert = ca_cert(&auth_key, AUTH_CA_OU, &[0x01, 0xA0, 0x01])?;
-        let sign_cert = ca_cert(sign_key, SIGN_CA_OU, &[0x01, 0xA0, 0x02])?;
-        Ok(Authorities {
+impl Hierarchy {
+    fn new(
+        org: &'static str,
+        [auth_ou, sign_ou]: [&'static str; 2],
+        [auth_serial, sign_serial]: [&[u8]; 2],
+        auth_key: RsaPrivateKey,
+        sign_key: &RsaPrivateKey,
+    ) -> Result<Self, rsa::Error> {
+        let auth_cert = ca_cert(&auth_key, org, auth_ou, auth_serial)?;
+        let sign_cert = ca_cert(sign_key, org, sign_ou, sign_serial)?;
+        Ok(Hierarchy {
+            org,
+            auth_ou,
             auth_key,
             auth_cert,
             sign_cert,
@@ -82,22 +103,109 @@ impl Authorities {
     }
 }
 
-/// Seed labels of the shared CA keys.
-pub const AUTH_CA_KEY_LABEL: &str = "ca/auth";
-pub const SIGN_CA_KEY_LABEL: &str = "ca/sign";
+/// Keys of the CAs, in [`CA_KEY_LABELS`] order.
+pub struct CaKeys {
+    pub auth: RsaPrivateKey,
+    pub sign: RsaPrivateKey,
+    pub test_auth: RsaPrivateKey,
+    pub test_sign: RsaPrivateKey,
+}
+
+impl Authorities {
+    /// The CA certificates, from the CA keys and J-LIS's public generation-1 certificates.
+    pub fn new(keys: CaKeys) -> Result<Self, Error> {
+        let rsa = |label: &str| {
+            let label = label.to_owned();
+            move |source| Error::Rsa { label, source }
+        };
+        let synthetic = Hierarchy::new(
+            ISSUER_ORG,
+            [AUTH_CA_OU, SIGN_CA_OU],
+            [&[0x01, 0xA0, 0x01], &[0x01, 0xA0, 0x02]],
+            keys.auth,
+            &keys.sign,
+        )
+        .map_err(rsa("ca"))?;
+        let test = Hierarchy::new(
+            TEST_ORG,
+            [TEST_AUTH_CA_OU, TEST_SIGN_CA_OU],
+            [&[0x01, 0xA0, 0x11], &[0x01, 0xA0, 0x12]],
+            keys.test_auth,
+            &keys.test_sign,
+        )
+        .map_err(rsa("test-ca"))?;
+        let (Some(jlis_gen1_auth), Some(jlis_gen1_sign)) =
+            (jlis::auth_ca_gen1(), jlis::sign_ca_gen1())
+        else {
+            return Err(Error::Pem {
+                label: "src/trust/roots/*-ca-gen1.pem".to_owned(),
+            });
+        };
+        Ok(Authorities {
+            synthetic,
+            test,
+            jlis_gen1_auth,
+            jlis_gen1_sign,
+        })
+    }
+
+    /// The hierarchy that issues a card's holder certificate.
+    fn issuer(&self, card: &MynaCard) -> &Hierarchy {
+        match card.hierarchy {
+            cards::Hierarchy::JpkiTest => &self.test,
+            cards::Hierarchy::Synthetic | cards::Hierarchy::JlisGeneration1OnCard => {
+                &self.synthetic
+            }
+        }
+    }
+
+    /// What the card's EF 000B (authentication CA) and EF 0002 (signing CA) hold, and how the
+    /// fixture's comments name them.
+    fn on_card(&self, card: &MynaCard) -> [(&[u8], &'static str); 2] {
+        match card.hierarchy {
+            cards::Hierarchy::Synthetic => [
+                (&self.synthetic.auth_cert, "synthetic auth CA cert"),
+                (&self.synthetic.sign_cert, "synthetic signing CA cert"),
+            ],
+            cards::Hierarchy::JpkiTest => [
+                (
+                    &self.test.auth_cert,
+                    "synthetic O=JPKI-TEST auth CA cert, as on a test card",
+                ),
+                (
+                    &self.test.sign_cert,
+                    "synthetic O=JPKI-TEST signing CA cert, as on a test card",
+                ),
+            ],
+            cards::Hierarchy::JlisGeneration1OnCard => [
+                (
+                    &self.jlis_gen1_auth,
+                    "J-LIS's real, public generation-1 auth CA cert, 2015-10-20 to 2025-10-19",
+                ),
+                (
+                    &self.jlis_gen1_sign,
+                    "J-LIS's real, public generation-1 signing CA cert, 2015-10-20 to 2025-10-19",
+                ),
+            ],
+        }
+    }
+}
+
+/// Seed labels of the CA keys, in [`CaKeys`] order.
+pub const CA_KEY_LABELS: [&str; 4] = ["ca/auth", "ca/sign", "test-ca/auth", "test-ca/sign"];
 
 /// Seed label of a card's auth key.
 pub fn auth_key_label(card: &MynaCard) -> String {
     format!("{}/auth-key", card.seed_label())
 }
 
-/// The card's 利用者証明用電子証明書: issued by the synthetic auth CA on the issue date,
+/// The card's 利用者証明用電子証明書: issued by its hierarchy's auth CA on the issue date,
 /// valid to the 5th birthday after it, subject `C=JP, CN=<20 characters>`.
 fn auth_cert(
     card: &MynaCard,
     not_after: Date,
     key: &RsaPrivateKey,
-    ca: &Authorities,
+    ca: &Hierarchy,
 ) -> Result<Vec<u8>, rsa::Error> {
     let public = RsaPublicKey::from(key);
     let ca_public = RsaPublicKey::from(&ca.auth_key);
@@ -107,7 +215,7 @@ fn auth_cert(
     x509::build(
         &x509::Tbs {
             serial: &serial,
-            issuer: ca_name(AUTH_CA_OU),
+            issuer: ca_name(ca.org, ca.auth_ou),
             subject: x509::name(&[Rdn::Country("JP"), Rdn::CommonName(card.auth_cn)]),
             not_before: card.issued,
             not_after,
@@ -150,10 +258,11 @@ pub fn myna_card(
     let auth_expiry = card.auth_cert_expiry().map_err(date_err)?;
     let expiry = date::yyyymmdd(card_expiry);
     let my_number = mynumber::with_check_digit(card.my_number_base).unwrap_or_default();
-    let auth = auth_cert(card, auth_expiry, auth_key, ca).map_err(|source| Error::Rsa {
-        label: label.to_owned(),
-        source,
-    })?;
+    let auth =
+        auth_cert(card, auth_expiry, auth_key, ca.issuer(card)).map_err(|source| Error::Rsa {
+            label: label.to_owned(),
+            source,
+        })?;
 
     let mut f = Fixture::new();
     header(&mut f, card.file, card.summary, card.reader, card.atr);
@@ -251,13 +360,18 @@ fn record_file(f: &mut Fixture, what: &str, fid: u16, record: &[u8]) {
 
 /// SELECT EF, then the data-less VERIFY that reads the retry counter (card-facts §3.3).
 fn pin(f: &mut Fixture, what: &str, fid: u16, answer: [u8; 2]) {
+    pin_meaning(f, what, fid, answer, "blocked");
+}
+
+/// [`pin`], with what a `6984` answer means on this card.
+fn pin_meaning(f: &mut Fixture, what: &str, fid: u16, answer: [u8; 2], meaning_of_6984: &str) {
     let state = match answer {
         [0x63, 0xC0] => "63C0, blocked".to_owned(),
         [0x63, x] if x & 0xF0 == 0xC0 => match x & 0x0F {
             1 => "1 try left".to_owned(),
             n => format!("{n} tries left"),
         },
-        [0x69, 0x84] => "6984, blocked".to_owned(),
+        [0x69, 0x84] => format!("6984, {meaning_of_6984}"),
         other => hex(&other),
     };
     group(
@@ -280,11 +394,12 @@ fn jpki(f: &mut Fixture, card: &MynaCard, ca: &Authorities, auth: &[u8]) {
         "the signing password",
         0x0001,
     );
+    let [(auth_ca, auth_ca_what), (sign_ca, sign_ca_what)] = ca.on_card(card);
     free_file(
         f,
-        "JPKI-AP EF 0002 署名用CA証明書 (synthetic signing CA cert)",
+        &format!("JPKI-AP EF 0002 署名用CA証明書 ({sign_ca_what})"),
         0x0002,
-        &ca.sign_cert,
+        sign_ca,
     );
     free_file(
         f,
@@ -293,9 +408,9 @@ fn jpki(f: &mut Fixture, card: &MynaCard, ca: &Authorities, auth: &[u8]) {
         &content::token_info(card.token_serial),
     );
     let availability = if card.cert_availability[0] == 0x8F {
-        "both certificates issued"
+        "both certificates issued".to_owned()
     } else {
-        "no signing certificate (holder under 15, card-facts §3.1)"
+        format!("no signing certificate ({})", card.no_signing_certificate)
     };
     free_file(
         f,
@@ -317,25 +432,27 @@ fn jpki(f: &mut Fixture, card: &MynaCard, ca: &Authorities, auth: &[u8]) {
     );
     free_file(
         f,
-        "JPKI-AP EF 000B 利用者証明用CA証明書 (synthetic auth CA cert)",
+        &format!("JPKI-AP EF 000B 利用者証明用CA証明書 ({auth_ca_what})"),
         0x000B,
-        &ca.auth_cert,
+        auth_ca,
     );
     group(
         f,
         "JPKI-AP EF 0017 and 001A hold the private keys: never read, nothing recorded",
     );
-    pin(
+    pin_meaning(
         f,
         "JPKI-AP EF 0018 利用者証明用 暗証番号 (auth PIN, 4 digits, limit 3)",
         0x0018,
         card.pins.jpki_auth,
+        card.meaning_of_6984,
     );
-    pin(
+    pin_meaning(
         f,
         "JPKI-AP EF 001B 署名用パスワード (signing password, 6-16 characters, limit 5)",
         0x001B,
         card.pins.jpki_sign,
+        card.meaning_of_6984,
     );
 }
 
@@ -401,11 +518,12 @@ fn text(f: &mut Fixture, card: &MynaCard, label: &str) {
         f,
         "text AP EF 0013 holds the AP's signing key: nothing recorded",
     );
-    pin(
+    pin_meaning(
         f,
         "text AP EF 0011 券面事項入力補助用 暗証番号 (4 digits, limit 3)",
         0x0011,
         card.pins.text,
+        card.meaning_of_6984,
     );
     pin(
         f,
@@ -480,11 +598,12 @@ fn juki(f: &mut Fixture, card: &MynaCard) {
         0x0002,
         content::KEY_REFERENCE_RECORD,
     );
-    pin(
+    pin_meaning(
         f,
         "住基AP EF 001C 住民基本台帳用 暗証番号 (4 digits, limit 3)",
         0x001C,
         card.pins.juki,
+        card.meaning_of_6984,
     );
 }
 
@@ -513,11 +632,12 @@ fn common(f: &mut Fixture, card: &MynaCard, expiry: &str) {
         f,
         "共通AP EF 0019 holds the internal-authentication key: nothing recorded",
     );
-    pin(
+    pin_meaning(
         f,
         "共通AP EF 001C PIN (4 digits, limit 3; its own key reference)",
         0x001C,
         card.pins.common,
+        card.meaning_of_6984,
     );
 }
 

@@ -10,6 +10,7 @@ pub mod date;
 pub mod der;
 pub mod dump;
 pub mod fixture;
+pub mod jlis;
 pub mod keys;
 pub mod mynumber;
 pub mod x509;
@@ -30,6 +31,8 @@ pub enum Error {
     },
     /// A key-generation thread died.
     Thread { label: String },
+    /// A compiled-in PEM file did not decode.
+    Pem { label: String },
 }
 
 impl fmt::Display for Error {
@@ -38,6 +41,7 @@ impl fmt::Display for Error {
             Error::Rsa { label, source } => write!(f, "RSA operation for {label:?}: {source}"),
             Error::Date { label, source } => write!(f, "dates of {label:?}: {source}"),
             Error::Thread { label } => write!(f, "key generation thread for {label:?} died"),
+            Error::Pem { label } => write!(f, "{label} does not decode as one PEM certificate"),
         }
     }
 }
@@ -84,22 +88,25 @@ fn keygen_all(labels: &[String]) -> Result<Vec<RsaPrivateKey>, Error> {
 /// Every fixture, in file-name order.
 pub fn generate() -> Result<Vec<Output>, Error> {
     let cards = cards::myna_cards();
-    let mut labels = vec![
-        dump::AUTH_CA_KEY_LABEL.to_owned(),
-        dump::SIGN_CA_KEY_LABEL.to_owned(),
-    ];
+    let mut labels: Vec<String> = dump::CA_KEY_LABELS
+        .iter()
+        .map(|l| (*l).to_owned())
+        .collect();
     labels.extend(cards.iter().map(dump::auth_key_label));
     let mut keys = keygen_all(&labels)?.into_iter();
-    let (Some(auth_ca), Some(sign_ca)) = (keys.next(), keys.next()) else {
+    let (Some(auth), Some(sign), Some(test_auth), Some(test_sign)) =
+        (keys.next(), keys.next(), keys.next(), keys.next())
+    else {
         return Err(Error::Thread {
             label: "ca".to_owned(),
         });
     };
-    let rsa_err = |label: &str| {
-        let label = label.to_owned();
-        move |source| Error::Rsa { label, source }
-    };
-    let ca = dump::Authorities::new(auth_ca, &sign_ca).map_err(rsa_err("ca"))?;
+    let ca = dump::Authorities::new(dump::CaKeys {
+        auth,
+        sign,
+        test_auth,
+        test_sign,
+    })?;
 
     let mut out = Vec::new();
     for (card, key) in cards.iter().zip(keys) {

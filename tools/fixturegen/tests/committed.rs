@@ -12,11 +12,15 @@ fn fixtures_dir() -> PathBuf {
 }
 
 /// The files fixturegen writes. Other fixtures (e.g. redacted recordings) may sit beside them.
-const GENERATED: [&str; 5] = [
+const GENERATED: [&str; 9] = [
     "expired.fixture",
+    "face-auth.fixture",
+    "jlis-gen1-ca.fixture",
     "minor.fixture",
+    "no-signing-cert.fixture",
     "not-my-number.fixture",
     "pin-blocked.fixture",
+    "test-card.fixture",
     "typical.fixture",
 ];
 
@@ -145,7 +149,7 @@ fn parse(name: &str, text: &str) -> Parsed {
 #[test]
 fn every_fixture_follows_the_format() {
     let files = committed();
-    assert_eq!(files.len(), 5);
+    assert_eq!(files.len(), GENERATED.len());
     for (name, text) in &files {
         let p = parse(name, text);
         assert!(!p.exchanges.is_empty(), "{name}: no exchanges");
@@ -221,21 +225,65 @@ fn my_number_cards() -> Vec<(String, Parsed, Card)> {
         .collect()
 }
 
+/// SHA-256 of J-LIS's generation-1 CA certificates (src/trust/roots/README.md).
+const JLIS_GEN1_AUTH_SHA256: &str =
+    "4DCFC4CA0AAF9FB2A3081B3F0C991C320B3ACC008667A341EEAEC5AF1D58CA7D";
+const JLIS_GEN1_SIGN_SHA256: &str =
+    "19645405A1FE14377434BD55957628AC4038557C542403A2243F21C706FC9355";
+
+fn sha256_hex(b: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(b)
+        .iter()
+        .map(|x| format!("{x:02X}"))
+        .collect()
+}
+
 #[test]
 fn auth_certificates_chain_to_the_synthetic_ca() {
     for (name, _, card) in my_number_cards() {
         let (_, auth) = X509Certificate::from_der(file(&card, JPKI, 0x000A)).unwrap();
         let (_, ca) = X509Certificate::from_der(file(&card, JPKI, 0x000B)).unwrap();
         let (_, sign_ca) = X509Certificate::from_der(file(&card, JPKI, 0x0002)).unwrap();
+        let now = ASN1Time::from_timestamp(AS_OF).unwrap();
 
-        auth.verify_signature(Some(ca.public_key()))
-            .unwrap_or_else(|e| panic!("{name}: auth cert does not verify: {e}"));
         ca.verify_signature(None).unwrap();
         sign_ca.verify_signature(None).unwrap();
-
-        assert_eq!(auth.issuer(), ca.subject(), "{name}");
         let issuer = auth.issuer().to_string();
-        assert!(issuer.contains("O=JPKI-SYNTHETIC-TEST"), "{name}: {issuer}");
+        if name == "jlis-gen1-ca.fixture" {
+            // J-LIS's real generation-1 CA certificates, byte for byte, expired 2025-10-19; the
+            // synthetic holder certificate is not theirs.
+            assert_eq!(sha256_hex(file(&card, JPKI, 0x000B)), JLIS_GEN1_AUTH_SHA256);
+            assert_eq!(sha256_hex(file(&card, JPKI, 0x0002)), JLIS_GEN1_SIGN_SHA256);
+            for c in [&ca, &sign_ca] {
+                assert!(c.is_ca() && !c.validity().is_valid_at(now), "{name}");
+                assert!(c.subject().to_string().contains("O=JPKI,"), "{name}");
+            }
+            assert!(auth.verify_signature(Some(ca.public_key())).is_err());
+            assert_ne!(auth.issuer(), ca.subject());
+            assert!(issuer.contains("O=JPKI-SYNTHETIC-TEST"), "{name}: {issuer}");
+        } else {
+            auth.verify_signature(Some(ca.public_key()))
+                .unwrap_or_else(|e| panic!("{name}: auth cert does not verify: {e}"));
+            assert_eq!(auth.issuer(), ca.subject(), "{name}");
+            let org = if name == "test-card.fixture" {
+                "O=JPKI-TEST,"
+            } else {
+                "O=JPKI-SYNTHETIC-TEST,"
+            };
+            for c in [&auth.issuer().to_string(), &sign_ca.subject().to_string()] {
+                assert!(c.contains(org), "{name}: {c}");
+            }
+            assert_eq!(
+                auth.authority_key_identifier_raw(),
+                ca.subject_key_identifier_raw(),
+                "{name}"
+            );
+            for c in [&ca, &sign_ca] {
+                assert!(c.is_ca() && c.key_usage().unwrap().unwrap().value.key_cert_sign());
+                assert!(c.validity().is_valid_at(now));
+            }
+        }
         let cn = auth
             .subject()
             .iter_common_name()
@@ -249,22 +297,8 @@ fn auth_certificates_chain_to_the_synthetic_ca() {
         assert!(auth.basic_constraints().unwrap().is_none(), "{name}");
         let ku = auth.key_usage().unwrap().unwrap();
         assert!(ku.critical && ku.value.digital_signature() && !ku.value.key_cert_sign());
-        assert_eq!(
-            auth.authority_key_identifier_raw(),
-            ca.subject_key_identifier_raw(),
-            "{name}"
-        );
-        for c in [&ca, &sign_ca] {
-            assert!(c.is_ca() && c.key_usage().unwrap().unwrap().value.key_cert_sign());
-            assert!(
-                c.validity()
-                    .is_valid_at(ASN1Time::from_timestamp(AS_OF).unwrap())
-            );
-        }
 
-        let valid = auth
-            .validity()
-            .is_valid_at(ASN1Time::from_timestamp(AS_OF).unwrap());
+        let valid = auth.validity().is_valid_at(now);
         assert_eq!(
             valid,
             name != "expired.fixture",
@@ -385,6 +419,30 @@ fn pin_counters_are_as_each_card_says() {
             [0x63, 0xC1],
             [0x63, 0xC0],
         ),
+        (
+            "no-signing-cert.fixture",
+            [0x63, 0xC3],
+            [0x69, 0x84],
+            [0x63, 0xC3],
+        ),
+        (
+            "face-auth.fixture",
+            [0x69, 0x84],
+            [0x69, 0x84],
+            [0x69, 0x84],
+        ),
+        (
+            "jlis-gen1-ca.fixture",
+            [0x63, 0xC3],
+            [0x63, 0xC5],
+            [0x63, 0xC3],
+        ),
+        (
+            "test-card.fixture",
+            [0x63, 0xC3],
+            [0x63, 0xC5],
+            [0x63, 0xC3],
+        ),
     ];
     let cards = my_number_cards();
     for (file_name, auth, sign, text) in expect {
@@ -413,4 +471,29 @@ fn not_my_number_answers_nothing() {
         }
     }
     assert_eq!(p.exchanges.len(), 10);
+}
+
+#[test]
+fn the_face_authentication_and_no_signing_cards_say_no_signing_certificate() {
+    const JUKI: &[u8] = &[0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x01];
+    let cards = my_number_cards();
+    let card = |n: &str| &cards.iter().find(|(name, _, _)| name == n).unwrap().2;
+    for n in ["face-auth.fixture", "no-signing-cert.fixture"] {
+        assert_eq!(file(card(n), JPKI, 0x0008), [0x00, 0x8F, 0x00], "{n}");
+    }
+    // Every memorised PIN of the face-authentication card answers 6984 (card-facts §9).
+    let face = card("face-auth.fixture");
+    for (df, ef) in [
+        (JPKI, 0x0018),
+        (JPKI, 0x001B),
+        (TEXT, 0x0011),
+        (JUKI, 0x001C),
+        (COMMON, 0x001C),
+    ] {
+        assert_eq!(face.counters[&(df.to_vec(), ef)], [0x69, 0x84], "{ef:04X}");
+    }
+    // The no-signing card's other PINs are full.
+    let ns = card("no-signing-cert.fixture");
+    assert_eq!(ns.counters[&(JUKI.to_vec(), 0x001C)], [0x63, 0xC3]);
+    assert_eq!(ns.counters[&(COMMON.to_vec(), 0x001C)], [0x63, 0xC3]);
 }
