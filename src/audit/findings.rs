@@ -27,6 +27,10 @@ pub fn findings(report: &Report, ev: &Evidence, opts: &AuditOptions) -> Vec<Find
         for f in &app.files {
             file_findings(&mut out, spec, app, f);
         }
+        // The face-authentication finding already says no signing certificate is issued.
+        if face {
+            out.retain(|f| f.code != FindingCode::SigningCertificateNotIssued);
+        }
     }
     out.extend(genuine_findings(report));
     if let Some((from, d)) = ev.expiries.iter().find(|(_, d)| *d < opts.as_of) {
@@ -149,9 +153,9 @@ fn face_authentication(report: &Report) -> Finding {
     let pins: Vec<String> = report
         .applications
         .iter()
-        .flat_map(|a| &a.pins)
-        .filter(|p| p.secret == SecretKind::Memorised && p.status != PinStatus::Absent)
-        .map(|p| format!("EF {}", p.ef))
+        .flat_map(|a| a.pins.iter().map(move |p| (a, p)))
+        .filter(|(_, p)| p.secret == SecretKind::Memorised && p.status != PinStatus::Absent)
+        .map(|(a, p)| format!("{} EF {}", a.name_ja, p.ef))
         .collect();
     let pins = pins.join(", ");
     Finding {
@@ -300,7 +304,12 @@ fn cert_findings(
     }
     // A genuine certificate may be issued by a newer J-LIS root than the CA certificate the
     // card was personalised with (docs/card-facts.md §9): no mismatch to report then.
-    let genuine = c.genuine.as_ref().is_some_and(Genuineness::is_genuine);
+    // Generation 2 cannot be verified here: its own finding says so, and a personalised
+    // generation-1 CA certificate beside it is expected, not a mismatch.
+    let genuine = matches!(
+        c.genuine,
+        Some(Genuineness::Genuine { .. } | Genuineness::Generation2Unverifiable { .. })
+    );
     if c.chains_to_card_ca == Some(false) && !genuine {
         add(
             Severity::Warning,

@@ -435,13 +435,15 @@ impl Walker<'_> {
 /// What a retry-counter answer says about a key: its state and the tries left.
 fn pin_state(pin: &chipmap::PinSpec, sw: StatusWord) -> (PinStatus, Option<u8>) {
     match sw.kind() {
+        // 63C0 counts down to zero; 6984 ("not usable") carries no count at all.
         SwKind::TriesLeft(0) | SwKind::ReferenceDataBlocked => {
             let status = if pin.blocked_at_issue {
                 PinStatus::BlockedAtIssue
             } else {
                 PinStatus::Blocked
             };
-            (status, Some(0))
+            let tries = (sw.kind() == SwKind::TriesLeft(0)).then_some(0);
+            (status, tries)
         }
         SwKind::TriesLeft(n) => {
             let low = match pin.max_tries {

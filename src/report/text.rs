@@ -578,7 +578,8 @@ fn pins_line(o: &mut String, v: &Verdict, c: &Ctx) {
                 Lang::En => p.label_en.as_str(),
             };
             let state = match p.status {
-                PinStatus::Ok | PinStatus::Low | PinStatus::Blocked => tries(p),
+                PinStatus::Ok | PinStatus::Low => tries(p),
+                PinStatus::Blocked if p.tries_remaining.is_some() => tries(p),
                 _ => pin_status(p, c),
             };
             format!("{name} {state}")
@@ -915,7 +916,7 @@ mod tests {
         // Card labels from the chip map are in both languages in the model; English output
         // uses only the English ones, so kana and kanji appear only in card data and in
         // the names of things that have no English name (顔認証マイナンバーカード).
-        let row = en.lines().find(|l| l.contains("0018  0/3")).unwrap();
+        let row = en.lines().find(|l| l.contains("0018  -/3")).unwrap();
         assert!(row.is_ascii(), "{row}");
         let ja = render_with(
             &r,
