@@ -26,6 +26,7 @@ use crate::record::RecordError;
 use crate::report::text::{Lang, TextOptions};
 use crate::report::{self, Report};
 use crate::source::{Opened, SourceError};
+use crate::transport::progress::{Progress, ProgressLang};
 use crate::transport::trace::Trace;
 use crate::transport::{Transport, TransportError};
 use args::AFTER_HELP;
@@ -130,6 +131,22 @@ fn traced(t: Box<dyn Transport>, trace: bool, show_identifiers: bool) -> Box<dyn
     } else {
         t
     }
+}
+
+/// Adds the progress line on stderr while a real card is read: not in replay, not with
+/// `--quiet` or `--trace` (whose lines it would cut), and only when stderr is a terminal.
+/// The line is cleared when the transport is dropped, before the report is printed.
+fn with_progress(
+    t: Box<dyn Transport>,
+    args: &ReportArgs,
+    replay: bool,
+) -> Progress<Box<dyn Transport>> {
+    let lang = match lang(args) {
+        Lang::Ja => ProgressLang::Ja,
+        Lang::En => ProgressLang::En,
+        Lang::Both => ProgressLang::Both,
+    };
+    Progress::stderr(t, !(replay || args.quiet || args.trace), lang)
 }
 
 /// Prints the report (also a partial one) and turns the outcome into an exit status.
