@@ -4,8 +4,10 @@
 
 mod args;
 mod audit;
+mod completions;
 mod emulate;
 mod fixture;
+mod man;
 mod readers;
 mod record;
 
@@ -73,6 +75,8 @@ pub fn run(cli: Cli) -> Exit {
         Command::Record(args) => record::run(&args),
         Command::Emulate(args) => emulate::run(&args),
         Command::Fixture(FixtureCommand::Check { files }) => Ok(fixture::check(&files)),
+        Command::Completions { shell } => Ok(completions::run(shell)),
+        Command::Man => Ok(man::run()),
     };
     match result {
         Ok(code) => code,
@@ -87,6 +91,13 @@ pub fn run(cli: Cli) -> Exit {
 fn emit(s: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(s.as_bytes());
+    let _ = out.flush();
+}
+
+/// [`emit`] for bytes (completion scripts, the manual page).
+fn emit_bytes(b: &[u8]) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(b);
     let _ = out.flush();
 }
 
