@@ -59,22 +59,26 @@ unset PCSCLITE_CSOCK_NAME
 "$pcscd" --foreground >"$log_dir/pcscd.log" 2>&1 &
 pcscd_pid=$!
 
+# wait_for WHAT PATTERN: polls `myna-audit readers` (10 s at most) until its JSON matches.
+wait_for() {
+  for _ in $(seq 100); do
+    kill -0 "$pcscd_pid" 2>/dev/null || fail "pcscd exited"
+    [ -z "$emulator_pid" ] || kill -0 "$emulator_pid" 2>/dev/null || fail "the emulator exited"
+    "$MYNA_AUDIT" readers --format json 2>/dev/null | grep -q "$2" && return 0
+    sleep 0.1
+  done
+  fail "$1 did not appear within 10 s"
+}
+
+# pcscd is ready when it lists vpcd's reader; the emulator connects to vpcd inside it.
+wait_for "the reader \"Virtual PCD 00 00\"" '"name": "Virtual PCD 00 00"'
+
 # 2. The emulated card: vpcd's first slot, "Virtual PCD 00 00".
 "$MYNA_AUDIT" emulate "$fixture" >"$log_dir/emulate.log" 2>&1 &
 emulator_pid=$!
 
-# 3. Wait until PC/SC shows the card (10 s at most).
-ready=""
-for _ in $(seq 100); do
-  kill -0 "$pcscd_pid" 2>/dev/null || fail "pcscd exited"
-  kill -0 "$emulator_pid" 2>/dev/null || fail "the emulator exited"
-  if "$MYNA_AUDIT" readers --format json 2>/dev/null | grep -q '"is_my_number_card": true'; then
-    ready=1
-    break
-  fi
-  sleep 0.1
-done
-[ -n "$ready" ] || fail "the emulated card did not appear within 10 s"
+# 3. Wait until PC/SC shows the card.
+wait_for "the emulated card" '"is_my_number_card": true'
 
 # 4. The project's own tests.
 if "$python" examples/ci/pyscard_test.py; then
