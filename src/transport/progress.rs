@@ -48,7 +48,7 @@ impl Place {
         APPLICATIONS
             .iter()
             .find(|a| a.aid == aid)
-            .map_or(Place::Other, |a| Place::App(*a))
+            .map_or(Place::Other, |a| Place::App(a))
     }
 
     fn name(self, lang: ProgressLang) -> &'static str {
@@ -337,7 +337,7 @@ mod tests {
 
     #[test]
     fn every_line_fits_80_columns() {
-        let places = APPLICATIONS.iter().map(|a| Place::App(*a)).chain([
+        let places = APPLICATIONS.iter().map(|a| Place::App(a)).chain([
             Place::Card,
             Place::Mf,
             Place::Other,
