@@ -81,7 +81,16 @@ fn record_through_pcsc_redacts_replays_and_checks_clean() {
     let replayed = audit_fixture(&recorded, "recorded", false);
     assert!(replayed.complete, "{:?}", replayed.error);
     redaction_diffs(&original, &replayed, &["/source", "/reader"]);
-    assert_eq!(original.findings, replayed.findings);
+    // The redacted certificate cannot be checked against the J-LIS roots: the replay keeps only
+    // the CA-certificate half of the genuine-card finding; every other finding is the same.
+    let codes = |r: &myna_audit::report::Report| {
+        r.findings
+            .iter()
+            .map(|f| f.code.as_str())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(codes(&original), ["certificate_not_genuine"]);
+    assert_eq!(codes(&replayed), ["ca_certificate_unknown"]);
 
     // `fixture check` passes on it, through the binary.
     let mut check = cli(&["fixture", "check"]);

@@ -64,6 +64,14 @@ pub enum Command {
     /// Work with fixture files.
     #[command(subcommand)]
     Fixture(FixtureCommand),
+    /// Print a shell completion script on stdout (README.md says where to install it).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on stdout: `myna-audit man | man -l -`.
+    Man,
 }
 
 #[derive(Subcommand, Debug)]

@@ -1,6 +1,6 @@
 //! `myna-audit audit`: the audit of a reader's card or of a fixture's replay.
 
-use super::{AuditArgs, CliError, announce, finish, today, traced};
+use super::{AuditArgs, CliError, announce, finish, today, traced, with_progress};
 use crate::audit::{self, AuditOptions};
 use crate::card::Session;
 use crate::error::Exit;
@@ -21,7 +21,9 @@ pub(super) fn run(args: &AuditArgs) -> Result<Exit, CliError> {
         args.report.trace,
         args.report.show_identifiers,
     );
+    let transport = with_progress(transport, &args.report, args.replay.is_some());
     let mut session = Session::new(ReadOnly::new(transport));
     let run = audit::run(&mut session, &opts);
+    drop(session); // clears the progress line before the report
     finish(run, &args.report)
 }

@@ -4,8 +4,10 @@
 
 mod args;
 mod audit;
+mod completions;
 mod emulate;
 mod fixture;
+mod man;
 mod readers;
 mod record;
 
@@ -27,6 +29,7 @@ use crate::report::html::{HtmlLang, HtmlOptions};
 use crate::report::text::{Lang, TextOptions};
 use crate::report::{self, Report};
 use crate::source::{Opened, SourceError};
+use crate::transport::progress::{Progress, ProgressLang};
 use crate::transport::trace::Trace;
 use crate::transport::{Transport, TransportError};
 use args::AFTER_HELP;
@@ -73,6 +76,8 @@ pub fn run(cli: Cli) -> Exit {
         Command::Record(args) => record::run(&args),
         Command::Emulate(args) => emulate::run(&args),
         Command::Fixture(FixtureCommand::Check { files }) => Ok(fixture::check(&files)),
+        Command::Completions { shell } => Ok(completions::run(shell)),
+        Command::Man => Ok(man::run()),
     };
     match result {
         Ok(code) => code,
@@ -87,6 +92,13 @@ pub fn run(cli: Cli) -> Exit {
 fn emit(s: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(s.as_bytes());
+    let _ = out.flush();
+}
+
+/// [`emit`] for bytes (completion scripts, the manual page).
+fn emit_bytes(b: &[u8]) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(b);
     let _ = out.flush();
 }
 
@@ -131,6 +143,22 @@ fn traced(t: Box<dyn Transport>, trace: bool, show_identifiers: bool) -> Box<dyn
     } else {
         t
     }
+}
+
+/// Adds the progress line on stderr while a real card is read: not in replay, not with
+/// `--quiet` or `--trace` (whose lines it would cut), and only when stderr is a terminal.
+/// The line is cleared when the transport is dropped, before the report is printed.
+fn with_progress(
+    t: Box<dyn Transport>,
+    args: &ReportArgs,
+    replay: bool,
+) -> Progress<Box<dyn Transport>> {
+    let lang = match lang(args) {
+        Lang::Ja => ProgressLang::Ja,
+        Lang::En => ProgressLang::En,
+        Lang::Both => ProgressLang::Both,
+    };
+    Progress::stderr(t, !(replay || args.quiet || args.trace), lang)
 }
 
 /// Prints the report (also a partial one) and turns the outcome into an exit status.

@@ -1,6 +1,6 @@
 //! `myna-audit record`: the audit, recorded into a fixture (the library's [`crate::record`]).
 
-use super::{CliError, RecordArgs, announce, finish, today, traced};
+use super::{CliError, RecordArgs, announce, finish, today, traced, with_progress};
 use crate::audit::AuditOptions;
 use crate::error::Exit;
 use crate::record::{self, Output, RecordOptions};
@@ -30,6 +30,8 @@ pub(super) fn run(args: &RecordArgs) -> Result<Exit, CliError> {
         keep_identifiers: args.keep_identifiers,
         date: today(),
     };
+    // The progress line is cleared when record_to_file drops the transport.
+    let transport = with_progress(transport, &args.report, false);
     let (run, written) = record::record_to_file(transport, &audit_opts, &opts, &output);
     let format = &args.report;
     match written {

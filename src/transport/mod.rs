@@ -6,6 +6,7 @@
 
 pub mod guard;
 pub mod pcsc;
+pub mod progress;
 pub mod record;
 pub mod replay;
 pub mod trace;
