@@ -113,6 +113,9 @@ pub struct EmulateArgs {
     /// Show identifiers unmasked in the trace.
     #[arg(long)]
     pub show_identifiers: bool,
+    /// Answer extended-length APDUs with 6700 (a reader-card path with short APDUs only).
+    #[arg(long)]
+    pub refuse_extended: bool,
 }
 
 #[derive(clap::Args, Debug)]
