@@ -4,10 +4,12 @@
 
 mod args;
 mod audit;
+mod doctor;
 mod emulate;
 mod fixture;
 mod readers;
 mod record;
+mod watch;
 
 use std::io::Write;
 
@@ -15,7 +17,7 @@ use clap::Parser;
 use time::Date;
 
 pub use args::{
-    AuditArgs, Command, EmulateArgs, FixtureCommand, Format, LangArg, RecordArgs, ReportArgs,
+    AuditArgs, Command, DoctorArgs, EmulateArgs, FixtureCommand, Format, LangArg, RecordArgs, ReportArgs,
     ReportFormat,
 };
 
@@ -72,6 +74,8 @@ pub fn run(cli: Cli) -> Exit {
         Command::Record(args) => record::run(&args),
         Command::Emulate(args) => emulate::run(&args),
         Command::Fixture(FixtureCommand::Check { files }) => Ok(fixture::check(&files)),
+        Command::Doctor(args) => Ok(doctor::run(&args)),
+        Command::Watch { format } => watch::run(format),
     };
     match result {
         Ok(code) => code,
