@@ -17,8 +17,8 @@ use clap::Parser;
 use time::Date;
 
 pub use args::{
-    AuditArgs, Command, DoctorArgs, EmulateArgs, FixtureCommand, Format, LangArg, RecordArgs, ReportArgs,
-    ReportFormat,
+    AuditArgs, Command, DoctorArgs, EmulateArgs, FixtureCommand, Format, LangArg, RecordArgs,
+    ReportArgs, ReportFormat,
 };
 
 use crate::audit::{AuditError, AuditRun};

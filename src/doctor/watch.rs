@@ -17,13 +17,24 @@ use crate::transport::{ReadOnly, Transport, TransportError, spaced_hex};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
-    ReaderAdded { reader: String },
-    ReaderRemoved { reader: String },
-    CardInserted { reader: String, atr: String },
-    CardRemoved { reader: String },
+    ReaderAdded {
+        reader: String,
+    },
+    ReaderRemoved {
+        reader: String,
+    },
+    CardInserted {
+        reader: String,
+        atr: String,
+    },
+    CardRemoved {
+        reader: String,
+    },
     /// The PC/SC service stopped answering (a restart, an update, a stop); `watch` keeps
     /// the last reader list and tries to re-establish its context.
-    ServiceLost { error: String },
+    ServiceLost {
+        error: String,
+    },
     /// The context was re-established; the events that follow are the differences from
     /// the list before the service was lost.
     ServiceBack,
@@ -258,7 +269,11 @@ mod tests {
             Some(Duration::from_millis(200)),
             None,
         );
-        assert!(lost.text().starts_with("PC/SC service lost"), "{}", lost.text());
+        assert!(
+            lost.text().starts_with("PC/SC service lost"),
+            "{}",
+            lost.text()
+        );
         let v: serde_json::Value = serde_json::from_str(&lost.json()).unwrap();
         assert_eq!(v["event"], "service_lost");
         let v: serde_json::Value =
