@@ -552,3 +552,34 @@ fn watch_survives_a_pcscd_restart() {
     assert_eq!(last["event"], "card_removed", "{events:#?}");
     assert_eq!(last["reader"], READER);
 }
+
+#[test]
+fn watch_started_before_pcscd_waits_for_it() {
+    let mut stack = Stack::start("watch-before-pcscd");
+    stack.pcscd.stop();
+    let watch = Watch::start();
+    watch.wait_for(1, is("service_lost"));
+    stack.restart_pcscd();
+    watch.wait_for(1, is("service_back"));
+    watch.wait_for(2, is("reader_added"));
+    let (status, events) = watch.interrupt();
+    assert_eq!(status.code(), Some(0));
+    let kinds: Vec<&str> = events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "service_lost",
+            "service_back",
+            "reader_added",
+            "reader_added"
+        ],
+        "{events:#?}"
+    );
+    assert!(
+        events[0]["error"].as_str().unwrap().contains("not running"),
+        "{events:#?}"
+    );
+}

@@ -68,7 +68,7 @@ impl Watcher {
                     }
                 }
                 Err(e) => {
-                    self.service_lost(&e);
+                    self.service_lost(&e, false);
                     return;
                 }
             }
@@ -83,7 +83,7 @@ impl Watcher {
                 // The context is dead (pcscd stopped or restarted): drop it and establish a
                 // new one on the next tick.
                 self.ctx = None;
-                self.service_lost(&e);
+                self.service_lost(&e, true);
                 return;
             }
         };
@@ -97,14 +97,20 @@ impl Watcher {
         self.known = now;
     }
 
-    fn service_lost(&mut self, e: &TransportError) {
+    /// Says once that the service is away: `had_context` when a working context broke (a
+    /// stop or restart), otherwise none could be established (not running).
+    fn service_lost(&mut self, e: &TransportError, had_context: bool) {
         if self.lost {
             return;
         }
         self.lost = true;
         let error = match e {
-            TransportError::NoService => "the PC/SC service is not running".to_string(),
-            TransportError::ServiceStopped => "the PC/SC service stopped".to_string(),
+            TransportError::NoService | TransportError::ServiceStopped if had_context => {
+                "the PC/SC service stopped or restarted".to_string()
+            }
+            TransportError::NoService | TransportError::ServiceStopped => {
+                "the PC/SC service is not running (`myna-audit doctor` says why)".to_string()
+            }
             other => other.to_string(),
         };
         self.print(Event::ServiceLost { error }, None);
