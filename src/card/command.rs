@@ -11,6 +11,7 @@
 //! |---|---|
 //! | SELECT | `00 A4 00/02/04 00/0C`, no body or `Lc data [Le]` with `Lc > 0` |
 //! | READ BINARY / READ RECORD / GET DATA | `00 B0/B2/CA P1 P2 Le`, nothing else |
+//! | READ BINARY, extended Le | `00 B0 P1 P2 00 Le1 Le2` (P1 bit 8 clear), nothing else |
 //! | GET RESPONSE | `00 C0 00 00 Le` |
 //! | VERIFY without data | exactly `00 20 00 P2` |
 //! | reader GET DATA | `FF CA P1 P2 Le` |
@@ -37,6 +38,9 @@ pub enum Body<'a> {
     Data(&'a [u8]),
     /// Case 4: `Lc data Le`.
     DataLe(&'a [u8], u8),
+    /// Case 2E: `00 Le1 Le2`, an extended Le and no data (ISO/IEC 7816-4 §5.1; `00 00`
+    /// asks for 65536). The only extended form parsed: the doctor's APDU-size probe.
+    ExtendedLe(u16),
     /// Anything else: Lc disagreeing with the length, `Lc = 00` followed by bytes
     /// (extended lengths), ...
     Malformed(&'a [u8]),
@@ -47,6 +51,7 @@ impl<'a> Body<'a> {
         match body {
             [] => Body::Empty,
             [le] => Body::Le(*le),
+            [0x00, hi, lo] => Body::ExtendedLe(u16::from_be_bytes([*hi, *lo])),
             [lc, rest @ ..] if *lc > 0 => {
                 let lc = usize::from(*lc);
                 match (rest.get(..lc), rest.get(lc..)) {
@@ -66,6 +71,9 @@ impl<'a> Body<'a> {
             Body::Empty => false,
             Body::Le(lc) => *lc == 0,
             Body::Data(_) | Body::DataLe(..) => true,
+            // Read as the byte rule always read these three bytes (an `Lc = 00` followed by
+            // more bytes): the redaction's view of them stays as it was.
+            Body::ExtendedLe(_) => true,
             Body::Malformed(b) => b.first().is_some_and(|lc| usize::from(*lc) < b.len()),
         }
     }
@@ -165,6 +173,28 @@ impl<'a> Apdu<'a> {
         self.body.has_announced_data()
     }
 
+    /// How many response bytes the command asks for (its Le: `00` is 256 in a short
+    /// APDU, `00 00` is 65536 in an extended one); `None` without an Le.
+    pub fn expected_length(&self) -> Option<usize> {
+        match self.body {
+            Body::Le(0) | Body::DataLe(_, 0) => Some(256),
+            Body::Le(n) | Body::DataLe(_, n) => Some(usize::from(n)),
+            Body::ExtendedLe(0) => Some(65536),
+            Body::ExtendedLe(n) => Some(usize::from(n)),
+            Body::Empty | Body::Data(_) | Body::Malformed(_) => None,
+        }
+    }
+
+    /// Whether the command uses extended length fields (ISO/IEC 7816-4 §5.1): a body that
+    /// starts with `00` and has at least 3 bytes (cases 2E, 3E, 4E). Short APDUs never do.
+    pub fn is_extended(&self) -> bool {
+        match self.body {
+            Body::ExtendedLe(_) => true,
+            Body::Malformed(b) => matches!(b, [0x00, _, _, ..]),
+            _ => false,
+        }
+    }
+
     /// The guard's allow-list: true only for the exact read-only forms in the module
     /// table. Everything else — unknown instructions included — is not read-only.
     pub fn is_read_only(&self) -> bool {
@@ -175,8 +205,12 @@ impl<'a> Apdu<'a> {
                     && matches!(self.p2, 0x00 | 0x0C)
                     && matches!(self.body, Body::Empty | Body::Data(_) | Body::DataLe(..))
             }
-            Command::ReadBinary { .. }
-            | Command::ReadBinarySfi
+            // READ BINARY at an offset may also ask for an extended Le (and carry nothing
+            // else): still a read. The doctor's APDU-size probe sends it.
+            Command::ReadBinary { .. } => {
+                matches!(self.body, Body::Le(_) | Body::ExtendedLe(_))
+            }
+            Command::ReadBinarySfi
             | Command::ReadRecord { .. }
             | Command::GetData { .. }
             | Command::ReaderGetData => case2,
@@ -358,8 +392,7 @@ mod tests {
             &[0x00, 0xCA, 0x00, 0x45],
             &[0x00, 0xC0, 0x00, 0x00],
             &[0xFF, 0xCA, 0x00, 0x00],
-            // Extended lengths.
-            &[0x00, 0xB0, 0x00, 0x00, 0x00, 0x01, 0x00],
+            // Extended lengths, apart from the one READ BINARY form.
             &[0x00, 0xA4, 0x04, 0x0C, 0x00, 0x00, 0x02, 0xD3, 0x92],
             // A VERIFY with anything after the header.
             &[0x00, 0x20, 0x00, 0x80, 0x04, 0x31, 0x32, 0x33, 0x34],
@@ -375,15 +408,84 @@ mod tests {
     }
 
     #[test]
+    fn an_extended_read_binary_is_read_only_and_nothing_near_it_is() {
+        // The doctor's probe: READ BINARY at offset 0, extended Le 512.
+        let probe = [0x00, 0xB0, 0x00, 0x00, 0x00, 0x02, 0x00];
+        let a = Apdu::parse(&probe).unwrap();
+        assert_eq!(a.body, Body::ExtendedLe(512));
+        assert_eq!(
+            a.command,
+            Command::ReadBinary {
+                offset: 0,
+                le: Some(0)
+            }
+        );
+        assert_eq!(a.expected_length(), Some(512));
+        assert!(a.is_extended() && a.is_read_only());
+        for ok in [
+            &[0x00, 0xB0, 0x7F, 0xFF, 0x00, 0x00, 0x00][..], // Le 65536, highest offset
+            &[0x00, 0xB0, 0x01, 0x00, 0x00, 0x01, 0x01],
+        ] {
+            assert!(read_only(ok), "{ok:02X?}");
+        }
+        assert_eq!(
+            Apdu::parse(&[0x00, 0xB0, 0x00, 0x00, 0x00, 0x00, 0x00])
+                .unwrap()
+                .expected_length(),
+            Some(65536)
+        );
+        for near in [
+            // Another class (secure messaging, proprietary).
+            &[0x0C, 0xB0, 0x00, 0x00, 0x00, 0x02, 0x00][..],
+            &[0x80, 0xB0, 0x00, 0x00, 0x00, 0x02, 0x00],
+            // A short EF identifier in P1.
+            &[0x00, 0xB0, 0x81, 0x00, 0x00, 0x02, 0x00],
+            // Other reads and GET RESPONSE with an extended Le.
+            &[0x00, 0xB2, 0x01, 0x04, 0x00, 0x02, 0x00],
+            &[0x00, 0xCA, 0x00, 0x45, 0x00, 0x02, 0x00],
+            &[0x00, 0xC0, 0x00, 0x00, 0x00, 0x02, 0x00],
+            &[0xFF, 0xCA, 0x00, 0x00, 0x00, 0x02, 0x00],
+            // Too short or too long for `00 Le1 Le2`.
+            &[0x00, 0xB0, 0x00, 0x00, 0x00, 0x02],
+            &[0x00, 0xB0, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00],
+            // Extended Lc with data (case 3E, 4E): a READ BINARY carries no data.
+            &[0x00, 0xB0, 0x00, 0x00, 0x00, 0x00, 0x01, 0xAA],
+            &[0x00, 0xB0, 0x00, 0x00, 0x00, 0x00, 0x01, 0xAA, 0x02, 0x00],
+            // Not starting with 00: a short Lc with data and Le.
+            &[0x00, 0xB0, 0x00, 0x00, 0x01, 0x02, 0x00],
+            // Writes and VERIFY in the same shape.
+            &[0x00, 0xD6, 0x00, 0x00, 0x00, 0x02, 0x00],
+            &[0x00, 0x20, 0x00, 0x80, 0x00, 0x02, 0x00],
+            &[0x00, 0xA4, 0x04, 0x0C, 0x00, 0x02, 0x00],
+        ] {
+            assert!(!read_only(near), "{near:02X?}");
+        }
+        // Which commands are extended-length at all (what `emulate --refuse-extended` answers
+        // 6700 to).
+        let ext = |b: &[u8]| Apdu::parse(b).is_some_and(|a| a.is_extended());
+        assert!(ext(&[0x00, 0xA4, 0x04, 0x0C, 0x00, 0x00, 0x02, 0xD3, 0x92]));
+        assert!(ext(&[0x00, 0xB2, 0x01, 0x04, 0x00, 0x02, 0x00]));
+        for short in [
+            &[0x00, 0xB0, 0x00, 0x00][..],
+            &[0x00, 0xB0, 0x00, 0x00, 0x00],
+            &[0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x18],
+            &[0x00, 0xB0, 0x00, 0x00, 0x00, 0x01],
+        ] {
+            assert!(!ext(short), "{short:02X?}");
+        }
+    }
+
+    #[test]
     fn bodies_follow_the_short_cases() {
         assert_eq!(Body::parse(&[]), Body::Empty);
         assert_eq!(Body::parse(&[0x00]), Body::Le(0));
         assert_eq!(Body::parse(&[0x01, 0xAA]), Body::Data(&[0xAA]));
         assert_eq!(Body::parse(&[0x01, 0xAA, 0x00]), Body::DataLe(&[0xAA], 0));
         assert_eq!(Body::parse(&[0x02, 0xAA]), Body::Malformed(&[0x02, 0xAA]));
+        assert_eq!(Body::parse(&[0x00, 0x00, 0x01]), Body::ExtendedLe(1));
         assert_eq!(
-            Body::parse(&[0x00, 0x00, 0x01]),
-            Body::Malformed(&[0x00, 0x00, 0x01])
+            Body::parse(&[0x00, 0x00, 0x01, 0xAA]),
+            Body::Malformed(&[0x00, 0x00, 0x01, 0xAA])
         );
         assert_eq!(
             Body::parse(&[0x01, 0xAA, 0xBB, 0xCC]),

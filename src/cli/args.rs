@@ -72,6 +72,48 @@ pub enum Command {
     },
     /// Print the manual page (roff) on stdout: `myna-audit man | man -l -`.
     Man,
+    /// Diagnose the PC/SC service, the readers, the card and the link, bottom up: what to
+    /// run first when the card is not detected (docs/doctor.md).
+    #[command(after_help = DOCTOR_AFTER_HELP)]
+    Doctor(DoctorArgs),
+    /// Show reader and card events as they happen (reader added/removed, card
+    /// inserted/removed, ATR, My Number Card or not) until Ctrl-C.
+    Watch {
+        /// text: one line per event; json: one JSON object per line (docs/json.md).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+pub(super) const DOCTOR_AFTER_HELP: &str = "\
+Exit status:
+  0  every check is ok
+  1  something to fix: a check below the PC/SC service warns or fails
+  2  the PC/SC service is unreachable, or bad arguments
+
+doctor sends only SELECT and READ BINARY (through the same read-only guard as the audit),
+never a PIN, and reads nothing personal. See docs/doctor.md.";
+
+#[derive(clap::Args, Debug)]
+pub struct DoctorArgs {
+    /// Check this reader (exact name, or a part of it that matches one reader); default:
+    /// the first reader whose card answers as a My Number Card.
+    #[arg(long)]
+    pub reader: Option<String>,
+    /// Round trips of the link-quality probe (0 skips it).
+    #[arg(long, value_name = "N", default_value_t = crate::doctor::DEFAULT_ROUND_TRIPS,
+          value_parser = parse_round_trips)]
+    pub round_trips: usize,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+fn parse_round_trips(s: &str) -> Result<usize, String> {
+    let max = crate::doctor::MAX_ROUND_TRIPS;
+    match s.parse::<usize>() {
+        Ok(n) if n <= max => Ok(n),
+        _ => Err(format!("'{s}' is not a number from 0 to {max}")),
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -124,6 +166,9 @@ pub struct EmulateArgs {
     /// Show identifiers unmasked in the trace.
     #[arg(long)]
     pub show_identifiers: bool,
+    /// Answer extended-length APDUs with 6700 (a reader-card path with short APDUs only).
+    #[arg(long)]
+    pub refuse_extended: bool,
 }
 
 #[derive(clap::Args, Debug)]

@@ -15,6 +15,7 @@ pub(super) fn run(args: &EmulateArgs) -> Result<Exit, CliError> {
         once: args.once,
         trace: args.trace,
         show_identifiers: args.show_identifiers,
+        refuse_extended: args.refuse_extended,
     };
     emulate::run(&opts)?;
     Ok(Exit::Ok)

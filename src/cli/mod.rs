@@ -5,11 +5,13 @@
 mod args;
 mod audit;
 mod completions;
+mod doctor;
 mod emulate;
 mod fixture;
 mod man;
 mod readers;
 mod record;
+mod watch;
 
 use std::io::Write;
 
@@ -17,8 +19,8 @@ use clap::Parser;
 use time::Date;
 
 pub use args::{
-    AuditArgs, Command, EmulateArgs, FixtureCommand, Format, LangArg, RecordArgs, ReportArgs,
-    ReportFormat,
+    AuditArgs, Command, DoctorArgs, EmulateArgs, FixtureCommand, Format, LangArg, RecordArgs,
+    ReportArgs, ReportFormat,
 };
 
 use crate::audit::{AuditError, AuditRun};
@@ -78,6 +80,8 @@ pub fn run(cli: Cli) -> Exit {
         Command::Fixture(FixtureCommand::Check { files }) => Ok(fixture::check(&files)),
         Command::Completions { shell } => Ok(completions::run(shell)),
         Command::Man => Ok(man::run()),
+        Command::Doctor(args) => Ok(doctor::run(&args)),
+        Command::Watch { format } => watch::run(format),
     };
     match result {
         Ok(code) => code,

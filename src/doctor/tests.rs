@@ -670,6 +670,10 @@ fn probe_commands_and_file() {
         guard::refusal(&LINK_PROBE).is_none(),
         "the link probe is read-only"
     );
+    assert!(
+        guard_passes_extended(),
+        "the guard lets the extended READ BINARY probe through (docs/doctor.md, check 7)"
+    );
     let f = JPKI.files.iter().find(|f| f.ef == PROBE_EF).unwrap();
     assert_eq!(f.access, Access::Free, "the probe file needs no secret");
 }

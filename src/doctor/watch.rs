@@ -17,19 +17,38 @@ use crate::transport::{ReadOnly, Transport, TransportError, spaced_hex};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
-    ReaderAdded { reader: String },
-    ReaderRemoved { reader: String },
-    CardInserted { reader: String, atr: String },
-    CardRemoved { reader: String },
+    ReaderAdded {
+        reader: String,
+    },
+    ReaderRemoved {
+        reader: String,
+    },
+    CardInserted {
+        reader: String,
+        atr: String,
+    },
+    CardRemoved {
+        reader: String,
+    },
+    /// The PC/SC service stopped answering (a restart, an update, a stop); `watch` keeps
+    /// the last reader list and tries to re-establish its context.
+    ServiceLost {
+        error: String,
+    },
+    /// The context was re-established; the events that follow are the differences from
+    /// the list before the service was lost.
+    ServiceBack,
 }
 
 impl Event {
+    /// The reader the event is about (empty for service events).
     pub fn reader(&self) -> &str {
         match self {
             Event::ReaderAdded { reader }
             | Event::ReaderRemoved { reader }
             | Event::CardInserted { reader, .. }
             | Event::CardRemoved { reader } => reader,
+            Event::ServiceLost { .. } | Event::ServiceBack => "",
         }
     }
 }
@@ -119,6 +138,10 @@ impl Line {
             Event::ReaderAdded { reader } => format!("reader added    \"{reader}\""),
             Event::ReaderRemoved { reader } => format!("reader removed  \"{reader}\""),
             Event::CardRemoved { reader } => format!("card removed    \"{reader}\""),
+            Event::ServiceLost { error } => {
+                format!("PC/SC service lost ({error}); re-establishing the context")
+            }
+            Event::ServiceBack => "PC/SC service back: context re-established".to_string(),
             Event::CardInserted { reader, atr } => format!(
                 "card inserted   \"{reader}\"  ATR {atr}{}",
                 match self.my_number_card {
@@ -239,6 +262,24 @@ mod tests {
         assert_eq!(v["my_number_card"], true);
         let first = Line::new(Event::ReaderAdded { reader: "R".into() }, None, None);
         assert_eq!(first.text(), "reader added    \"R\"");
+        let lost = Line::new(
+            Event::ServiceLost {
+                error: "the PC/SC service stopped during the audit".into(),
+            },
+            Some(Duration::from_millis(200)),
+            None,
+        );
+        assert!(
+            lost.text().starts_with("PC/SC service lost"),
+            "{}",
+            lost.text()
+        );
+        let v: serde_json::Value = serde_json::from_str(&lost.json()).unwrap();
+        assert_eq!(v["event"], "service_lost");
+        let v: serde_json::Value =
+            serde_json::from_str(&Line::new(Event::ServiceBack, None, None).json()).unwrap();
+        assert_eq!(v["event"], "service_back");
+        assert_eq!(Event::ServiceBack.reader(), "");
     }
 
     struct Answers(Vec<Vec<u8>>, usize);

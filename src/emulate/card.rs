@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use super::vpcd::{MAX_PAYLOAD, Request};
+use crate::card::command::Apdu;
 use crate::fixture::Fixture;
 use crate::sw::StatusWord;
 use crate::transport::replay::{Replayer, Unanswerable};
@@ -61,6 +62,8 @@ pub struct VirtualCard {
     pub stats: Stats,
     /// Extra time before each command's response (`--latency`).
     pub latency: Duration,
+    /// Answer every extended-length command with 6700 (`--refuse-extended`).
+    pub refuse_extended: bool,
 }
 
 impl VirtualCard {
@@ -72,6 +75,7 @@ impl VirtualCard {
             session_commands: 0,
             stats: Stats::default(),
             latency,
+            refuse_extended: false,
         }
     }
 
@@ -101,6 +105,13 @@ impl VirtualCard {
     fn command(&mut self, command: &[u8]) -> Action {
         self.stats.commands += 1;
         self.session_commands += 1;
+        if self.refuse_extended && Apdu::parse(command).is_some_and(|a| a.is_extended()) {
+            // A reader-card path without extended length: wrong length.
+            return Action::Respond {
+                response: sw_bytes(StatusWord(0x6700)),
+                unanswerable: None,
+            };
+        }
         let (response, unanswerable) = match self.replayer.answer(command) {
             Ok(r) if r.len() <= MAX_PAYLOAD => (r, None),
             Ok(r) => (
@@ -217,5 +228,22 @@ mod tests {
         assert!(!ended(c.handle(Request::PowerOff)), "already ended");
         respond(&mut c, &JPKI);
         assert!(ended(c.handle(Request::PowerOff)));
+    }
+
+    #[test]
+    fn refuse_extended_answers_6700_to_extended_apdus_only() {
+        let ext = [0x00, 0xB0, 0x00, 0x00, 0x00, 0x02, 0x00];
+        let mut c = card();
+        respond(&mut c, &JPKI);
+        respond(&mut c, &[0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x18]);
+        // Without the flag the model answers (here: nothing recorded, an ISO error).
+        assert_ne!(respond(&mut c, &ext).0, vec![0x67, 0x00]);
+        c.refuse_extended = true;
+        assert_eq!(respond(&mut c, &ext), (vec![0x67, 0x00], None));
+        // Short APDUs still reach the model.
+        assert_eq!(
+            respond(&mut c, &[0x00, 0x20, 0x00, 0x80]).0,
+            vec![0x63, 0xC3]
+        );
     }
 }

@@ -44,6 +44,9 @@ pub struct EmulateOptions {
     pub trace: bool,
     /// Show identifiers unmasked in the trace.
     pub show_identifiers: bool,
+    /// Answer extended-length APDUs with 6700, as a reader-card path without extended
+    /// length does.
+    pub refuse_extended: bool,
 }
 
 /// How one connection to vpcd ended.
@@ -81,8 +84,10 @@ pub fn run(opts: &EmulateOptions) -> Result<(), EmulateError> {
     // virtual card. Not needed when pcscd runs anyway; no error when there is none.
     let _keepalive = addr.ip().is_loopback().then(Pcsc::establish);
     let stream = connect_first(addr, &opts.vpcd)?;
+    let mut card = VirtualCard::new(&fixture, &name, opts.latency);
+    card.refuse_extended = opts.refuse_extended;
     let mut em = Emulator {
-        card: VirtualCard::new(&fixture, &name, opts.latency),
+        card,
         addr,
         label: opts.vpcd.clone(),
         opts,

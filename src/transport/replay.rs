@@ -197,7 +197,9 @@ impl CardModel {
                     0x6A82,
                 )?
             }
-            Command::ReadBinary { offset, le } if ef.is_some() => {
+            Command::ReadBinary { offset, .. } if ef.is_some() => {
+                // Short or extended Le (`00` 256, `00 00` 65536); none asks for 256.
+                let le = apdu.expected_length().unwrap_or(256);
                 return self.read_binary(sel, offset, le);
             }
             Command::ReadRecord { record, p2, .. } => {
@@ -240,14 +242,10 @@ impl CardModel {
         &self,
         sel: &Selection,
         offset: u16,
-        le: Option<u8>,
+        le: usize,
     ) -> Result<Vec<u8>, Unanswerable> {
         let (df, ef) = (sel.df_key(), sel.ef().unwrap_or_default());
         let offset = usize::from(offset);
-        let le = match le {
-            Some(0) | None => 256,
-            Some(n) => usize::from(n),
-        };
         let not_recorded = || {
             unanswerable(
                 &format!(
@@ -412,6 +410,24 @@ mod tests {
             }
         }
         assert_eq!(all, (0..300).map(|i| i as u8).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn answers_an_extended_le_in_one_response() {
+        let mut r = card();
+        tx(&mut r, &format!("00 A4 04 0C 0A {JPKI}"));
+        tx(&mut r, "00 A4 02 0C 02 00 0A");
+        // 512 asked, 300 in the file: all of it and 6282 (end of file).
+        let resp = tx(&mut r, "00 B0 00 00 00 02 00");
+        assert_eq!(resp.len(), 302);
+        assert_eq!(resp[300..], [0x62, 0x82]);
+        assert_eq!(
+            resp[..300],
+            (0..300).map(|i| i as u8).collect::<Vec<_>>()[..]
+        );
+        let resp = tx(&mut r, "00 B0 00 10 00 00 20");
+        assert_eq!(resp.len(), 34);
+        assert_eq!(resp[32..], [0x90, 0x00]);
     }
 
     #[test]
