@@ -46,6 +46,24 @@ impl PowerEvent {
     }
 }
 
+/// Behaviours of real cards the emulator can model (`emulate --first-answer`,
+/// `--refuse-extended`; `--reset-after` is the emulator's, not the card's).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Quirks {
+    /// The first command after every power-up (power on or reset) is not run: it is
+    /// answered with this status word (myna-card measured `6F00` there on a real card).
+    pub first_answer: Option<StatusWord>,
+    /// Extended-length command APDUs are answered `6700` (wrong length), as by a card or
+    /// reader that supports only short APDUs.
+    pub refuse_extended: bool,
+}
+
+/// An extended-length command APDU: a body whose first byte is `00` followed by two
+/// length bytes (ISO 7816-4 §5.1: cases 2E, 3E and 4E).
+pub fn is_extended(command: &[u8]) -> bool {
+    command.len() >= 7 && command.get(4) == Some(&0x00)
+}
+
 /// Counters for the closing summary.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Stats {
@@ -61,6 +79,9 @@ pub struct VirtualCard {
     pub stats: Stats,
     /// Extra time before each command's response (`--latency`).
     pub latency: Duration,
+    pub quirks: Quirks,
+    /// The next command is the first since power-up (for [`Quirks::first_answer`]).
+    fresh: bool,
 }
 
 impl VirtualCard {
@@ -72,7 +93,15 @@ impl VirtualCard {
             session_commands: 0,
             stats: Stats::default(),
             latency,
+            quirks: Quirks::default(),
+            fresh: true,
         }
+    }
+
+    /// The same card with `quirks`.
+    pub fn with_quirks(mut self, quirks: Quirks) -> VirtualCard {
+        self.quirks = quirks;
+        self
     }
 
     /// Decides the answer to one request and updates the card state.
@@ -90,6 +119,9 @@ impl VirtualCard {
     fn power(&mut self, event: PowerEvent) -> Action {
         // Selection is volatile on a real card: any power change starts again at MF level.
         self.replayer.reset();
+        if event != PowerEvent::Off {
+            self.fresh = true;
+        }
         let session_ended = self.session_commands > 0 && event != PowerEvent::On;
         self.session_commands = 0;
         Action::Power {
@@ -101,6 +133,20 @@ impl VirtualCard {
     fn command(&mut self, command: &[u8]) -> Action {
         self.stats.commands += 1;
         self.session_commands += 1;
+        let fresh = std::mem::take(&mut self.fresh);
+        if let Some(sw) = self.quirks.first_answer.filter(|_| fresh) {
+            // Not run: the card's selection stays where power-up left it.
+            return Action::Respond {
+                response: sw_bytes(sw),
+                unanswerable: None,
+            };
+        }
+        if self.quirks.refuse_extended && is_extended(command) {
+            return Action::Respond {
+                response: sw_bytes(StatusWord(0x6700)),
+                unanswerable: None,
+            };
+        }
         let (response, unanswerable) = match self.replayer.answer(command) {
             Ok(r) if r.len() <= MAX_PAYLOAD => (r, None),
             Ok(r) => (
@@ -217,5 +263,37 @@ mod tests {
         assert!(!ended(c.handle(Request::PowerOff)), "already ended");
         respond(&mut c, &JPKI);
         assert!(ended(c.handle(Request::PowerOff)));
+    }
+
+    #[test]
+    fn the_first_command_after_power_up_can_answer_a_quirk() {
+        let mut c = card().with_quirks(Quirks {
+            first_answer: Some(StatusWord(0x6F00)),
+            refuse_extended: false,
+        });
+        assert_eq!(respond(&mut c, &JPKI).0, vec![0x6F, 0x00]);
+        assert_eq!(respond(&mut c, &JPKI).0, vec![0x90, 0x00]);
+        assert_eq!(respond(&mut c, &JPKI).0, vec![0x90, 0x00]);
+        c.handle(Request::Reset);
+        assert_eq!(respond(&mut c, &JPKI).0, vec![0x6F, 0x00], "again after a reset");
+        c.handle(Request::PowerOff);
+        c.handle(Request::PowerOn);
+        assert_eq!(respond(&mut c, &JPKI).0, vec![0x6F, 0x00], "again after power-up");
+        assert_eq!(c.stats.unanswerable, 0);
+    }
+
+    #[test]
+    fn extended_length_commands_can_be_refused() {
+        let mut c = card().with_quirks(Quirks {
+            first_answer: None,
+            refuse_extended: true,
+        });
+        assert_eq!(respond(&mut c, &JPKI).0, vec![0x90, 0x00]);
+        // READ BINARY with an extended Le (00 00 00: up to 65536 bytes).
+        let (resp, _) = respond(&mut c, &[0x00, 0xB0, 0x00, 0x00, 0x00, 0x00, 0x00]);
+        assert_eq!(resp, vec![0x67, 0x00]);
+        assert!(is_extended(&[0x00, 0xB0, 0x00, 0x00, 0x00, 0x01, 0x00]));
+        assert!(!is_extended(&[0x00, 0xB0, 0x00, 0x00, 0x00]));
+        assert!(!is_extended(&JPKI));
     }
 }
