@@ -88,6 +88,10 @@ pub struct RecordArgs {
     /// Overwrite an existing output file.
     #[arg(long)]
     pub force: bool,
+    /// When the card leaves the reader mid-audit, end with a partial report (exit 2) instead
+    /// of waiting up to 30 s for it to come back (waiting is the default on a terminal).
+    #[arg(long)]
+    pub no_wait: bool,
     /// The report options; --show-identifiers affects only what is printed: the fixture is
     /// still redacted unless --keep-identifiers.
     #[command(flatten)]
@@ -130,13 +134,13 @@ pub struct EmulateArgs {
 fn parse_sw_arg(s: &str) -> Result<crate::sw::StatusWord, String> {
     let hex: String = s.chars().filter(|c| !c.is_whitespace()).collect();
     match u16::from_str_radix(&hex, 16) {
-        Ok(v) if hex.len() == 4 && v >> 8 != 0x90 && v >> 8 != 0x61 => {
-            Ok(crate::sw::StatusWord(v))
-        }
+        Ok(v) if hex.len() == 4 && v >> 8 != 0x90 && v >> 8 != 0x61 => Ok(crate::sw::StatusWord(v)),
         Ok(_) if hex.len() == 4 => Err(format!(
             "'{s}' is a success status word; give an error one such as 6F00"
         )),
-        _ => Err(format!("'{s}' is not a status word of 4 hex digits, e.g. 6F00")),
+        _ => Err(format!(
+            "'{s}' is not a status word of 4 hex digits, e.g. 6F00"
+        )),
     }
 }
 
@@ -148,6 +152,10 @@ pub struct AuditArgs {
     /// Audit a recorded card (a fixture file, docs/fixtures.md) instead of a reader.
     #[arg(long, value_name = "FIXTURE")]
     pub replay: Option<PathBuf>,
+    /// When the card leaves the reader mid-audit, end with a partial report (exit 2) instead
+    /// of waiting up to 30 s for it to come back (waiting is the default on a terminal).
+    #[arg(long)]
+    pub no_wait: bool,
     #[command(flatten)]
     pub report: ReportArgs,
 }

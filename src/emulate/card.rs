@@ -275,10 +275,18 @@ mod tests {
         assert_eq!(respond(&mut c, &JPKI).0, vec![0x90, 0x00]);
         assert_eq!(respond(&mut c, &JPKI).0, vec![0x90, 0x00]);
         c.handle(Request::Reset);
-        assert_eq!(respond(&mut c, &JPKI).0, vec![0x6F, 0x00], "again after a reset");
+        assert_eq!(
+            respond(&mut c, &JPKI).0,
+            vec![0x6F, 0x00],
+            "again after a reset"
+        );
         c.handle(Request::PowerOff);
         c.handle(Request::PowerOn);
-        assert_eq!(respond(&mut c, &JPKI).0, vec![0x6F, 0x00], "again after power-up");
+        assert_eq!(
+            respond(&mut c, &JPKI).0,
+            vec![0x6F, 0x00],
+            "again after power-up"
+        );
         assert_eq!(c.stats.unanswerable, 0);
     }
 

@@ -113,7 +113,9 @@ impl Worker {
     fn call(&self, op: Op) -> Reply {
         let ops = self.ops.as_ref().ok_or(pcsc::Error::InvalidHandle)?;
         ops.send(op).map_err(|_| pcsc::Error::InvalidHandle)?;
-        self.replies.recv().map_err(|_| pcsc::Error::InvalidHandle)?
+        self.replies
+            .recv()
+            .map_err(|_| pcsc::Error::InvalidHandle)?
     }
 }
 
@@ -545,7 +547,9 @@ impl PcscCard {
         // query is never sent twice; a GET RESPONSE has nothing left to fetch.
         if matches!(
             decode(command),
-            Command::VerifyQuery { .. } | Command::VerifyWithData { .. } | Command::GetResponse { .. }
+            Command::VerifyQuery { .. }
+                | Command::VerifyWithData { .. }
+                | Command::GetResponse { .. }
         ) {
             self.notes.push(format!(
                 "The connection to the PC/SC service broke at command {} ({e}); the card was reconnected, but that \
