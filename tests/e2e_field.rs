@@ -195,7 +195,7 @@ fn a_card_reset_by_another_program_mid_audit_is_recovered() {
     assert!(em.wait_count(12, Duration::from_secs(30), |l| l.starts_with("trace > ")) >= 12);
     // Another program connects to the same card and resets it on leaving; PC/SC makes it
     // wait for the audit's transaction to end.
-    myna_audit::transport::pcsc::reset_card(READER).unwrap();
+    myna_audit::transport::pcsc::reset_card(READER, Duration::from_secs(60)).unwrap();
     let reset_at = start.elapsed();
     let r = wait_run(child, start);
     r.assert_no_panic();
@@ -247,6 +247,9 @@ fn a_card_held_exclusively_by_another_program_is_named_with_what_to_do() {
 /// A second PC/SC client doing what the JPKI client software or a browser's PKCS#11
 /// module does: each round (inside its own transaction, as OpenSC's locking does) SELECTs
 /// the visual AP and reads its EF 0003.
+/// Between two rounds of the hammering client (see the interference test's figures).
+const PAUSE: Duration = Duration::from_millis(10);
+
 struct Hammer {
     stop: Arc<AtomicBool>,
     thread: std::thread::JoinHandle<HammerStats>,
@@ -297,6 +300,8 @@ impl Hammer {
                 }
                 stats.longest_wait = stats.longest_wait.max(t.elapsed());
                 stats.rounds += 1;
+                // A client polling the card, not spinning on it.
+                std::thread::sleep(PAUSE);
             }
             // After the audit: still served.
             for _ in 0..3 {
@@ -326,7 +331,7 @@ fn another_client_hammering_the_card_changes_nothing_in_the_report() {
     assert_eq!(solo.code, TYPICAL_EXIT, "{}", solo.stderr);
     let mut times = Vec::new();
     let mut waits = Vec::new();
-    for _ in 0..3 {
+    for _ in 0..2 {
         let hammer = Hammer::start();
         std::thread::sleep(Duration::from_millis(200));
         let t = Instant::now();
@@ -443,7 +448,7 @@ fn a_card_that_does_not_come_back_in_time_ends_the_audit_as_before() {
         run.error
     );
     assert!(!run.report.complete);
-    assert!(took >= Duration::from_secs(2), "{took:?}");
+    assert!(took >= Duration::from_secs(2), "{took:?} {:?}", run.report.notes);
     let notes = serde_json::to_string(&run.report.notes).unwrap();
     assert!(notes.contains("was waited for 2 s"), "{notes}");
     drop(stack);

@@ -174,19 +174,31 @@ fn serve_held(tx: &pcsc::Transaction<'_>, ops: &Receiver<Op>, replies: &Sender<R
     false
 }
 
-/// Connects to `reader`'s card and leaves it with a reset, as another program closing
-/// with `SCARD_RESET_CARD` does (`emulate --reset-after`, tests). Waits for a transaction
-/// another client holds, as PC/SC makes every such reset wait.
-pub fn reset_card(reader: &str) -> Result<(), TransportError> {
+/// Connects to `reader`'s card and resets it (`SCardReconnect` with `SCARD_RESET_CARD`),
+/// as another program does (`emulate --reset-after`, tests). While a client holds a
+/// transaction, pcsc-lite refuses the reset (sharing violation): it is tried again every
+/// millisecond for up to `patience`, so it lands in the first gap between two
+/// transactions — the only place a reset by another program can land.
+pub fn reset_card(reader: &str, patience: Duration) -> Result<(), TransportError> {
     let ctx = Context::establish(Scope::User).map_err(map_err)?;
     let cname = CString::new(reader).map_err(|_| TransportError::UnknownReader {
         reader: reader.into(),
         available: String::new(),
     })?;
-    let card = ctx
+    let mut card = ctx
         .connect(&cname, ShareMode::Shared, Protocols::ANY)
         .map_err(|e| connect_err(e, reader))?;
-    card.disconnect(Disposition::ResetCard)
+    let start = Instant::now();
+    loop {
+        match card.reconnect(ShareMode::Shared, Protocols::ANY, Disposition::ResetCard) {
+            Ok(()) => break,
+            Err(pcsc::Error::SharingViolation) if start.elapsed() < patience => {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            Err(e) => return Err(map_err(e)),
+        }
+    }
+    card.disconnect(Disposition::LeaveCard)
         .map_err(|(_, e)| map_err(e))
 }
 
@@ -325,13 +337,21 @@ fn service_gone(e: pcsc::Error) -> bool {
 /// What went wrong while reattaching, and what to say about it.
 type Failed = (TransportError, String);
 
+/// How long a removal reported by a command may take to show in the reader's state (the
+/// service polls readers: vpcd every 400 ms).
+const REMOVAL_SHOWS_WITHIN: Duration = Duration::from_secs(2);
+
 /// Waits until `reader` (in a fresh context) holds a card again and connects to it, until
-/// `deadline`. `service_wait` is how long the context itself may take to come back.
+/// `deadline`. `service_wait` is how long the context itself may take to come back. With
+/// `removed_first`, the reader must first be seen empty (for at most
+/// [`REMOVAL_SHOWS_WITHIN`]): right after a command failed for a removed card, the service
+/// may still show the old card present for a moment.
 fn wait_and_connect(
     reader: &str,
     start: Instant,
     service_wait: Duration,
     deadline: Duration,
+    removed_first: bool,
 ) -> Result<(pcsc::Card, Vec<u8>), Failed> {
     let removed = |why: String| (TransportError::CardRemoved, why);
     let ctx = loop {
@@ -352,6 +372,23 @@ fn wait_and_connect(
     let cname = CString::new(reader).map_err(|e| removed(e.to_string()))?;
     let mut states = vec![pcsc::ReaderState::new(cname.clone(), pcsc::State::UNAWARE)];
     let mut last: Option<pcsc::Error> = None;
+    while removed_first && start.elapsed() < REMOVAL_SHOWS_WITHIN.min(deadline) {
+        if ctx
+            .get_status_change(Duration::from_millis(100), &mut states)
+            .is_err_and(|e| e != pcsc::Error::Timeout)
+        {
+            break;
+        }
+        let ev = states
+            .first()
+            .map_or(pcsc::State::UNAWARE, |s| s.event_state());
+        if !ev.contains(pcsc::State::PRESENT) || ev.contains(pcsc::State::MUTE) {
+            break;
+        }
+        for s in &mut states {
+            s.sync_current_state();
+        }
+    }
     loop {
         let left = deadline.saturating_sub(start.elapsed());
         let gone = |e: Option<pcsc::Error>| match e {
@@ -486,7 +523,7 @@ impl PcscCard {
         self.held = false;
         self.handed.clear();
         let (card, atr) =
-            wait_and_connect(&self.reader, Instant::now(), RECOVERY_WAIT, RECOVERY_WAIT)?;
+            wait_and_connect(&self.reader, Instant::now(), RECOVERY_WAIT, RECOVERY_WAIT, false)?;
         if atr != self.atr {
             return Err((
                 TransportError::CardRemoved,
@@ -585,7 +622,7 @@ impl PcscCard {
             notify(&slip_message(resume.wait));
         }
         let start = Instant::now();
-        match wait_and_connect(&self.reader, start, resume.wait, resume.wait) {
+        match wait_and_connect(&self.reader, start, resume.wait, resume.wait, true) {
             Ok((card, atr)) => {
                 if atr != self.atr {
                     self.notes.push(format!(
