@@ -75,7 +75,10 @@ fn comparable(json: &str, also: &[&str]) -> Value {
         serde_json::from_str(json).unwrap_or_else(|e| panic!("not JSON ({e}):\n{json}"));
     let obj = v.as_object_mut().expect("report object");
     obj.remove("source");
-    obj["reader"].as_object_mut().expect("reader").remove("name");
+    obj["reader"]
+        .as_object_mut()
+        .expect("reader")
+        .remove("name");
     for k in also {
         obj.remove(*k);
     }
@@ -153,10 +156,12 @@ fn a_first_answer_6f00_gets_the_identifying_select_once_more() {
     drop(stack);
 }
 
-/// Both ways a reset reaches the audit: between two applications (another program's
-/// reset waits for the transaction), or on a command.
+/// `emulate --reset-after N`: another PC/SC client resets the card after its N-th command.
+/// The audit's transaction makes that reset wait: it lands between two applications (then
+/// the next application starts after a reconnect, with a note) or after the audit. Either
+/// way the report is the replay's and every command the card received is counted.
 #[test]
-fn a_reset_mid_audit_is_followed_by_the_application_walked_again() {
+fn a_reset_by_another_program_waits_for_the_transaction_and_changes_nothing() {
     let stack = Stack::start("field-reset");
     let replay = replay_json();
     for n in ["12", "40"] {
@@ -171,19 +176,130 @@ fn a_reset_mid_audit_is_followed_by_the_application_walked_again() {
         assert_eq!(
             comparable(&r.stdout, &["apdu_count", "notes"]),
             comparable(&replay, &["apdu_count", "notes"]),
-            "reset after {n}: the report after the redo equals the replay's"
+            "reset after {n}: the report equals the replay's"
         );
-        let notes = serde_json::to_string(&rep.notes).unwrap();
-        assert!(notes.contains("reset by another program"), "{notes}");
         assert!(
             em.stderr().contains("resetting the card after"),
             "{}",
             em.stderr()
         );
+        let log = em.stderr();
+        let reset_at = log.lines().position(|l| l == "trace * reset");
+        let lines: Vec<&str> = log.lines().collect();
+        let last_command = lines.iter().rposition(|l| l.starts_with("trace > "));
+        let mid_audit = matches!((reset_at, last_command), (Some(a), Some(b)) if a < b);
+        let notes = serde_json::to_string(&rep.notes).unwrap();
+        assert_eq!(
+            notes.contains("reset by another program"),
+            mid_audit,
+            "a note exactly when the reset landed mid-audit: {notes}"
+        );
+        eprintln!("FIGURES reset after {n}: landed mid-audit: {mid_audit}");
         assert_eq!(rep.apdu_count, emulator_count(&mut em), "reset after {n}");
         wait_card(false, Duration::from_secs(5)).unwrap();
     }
     drop(stack);
+}
+
+/// The replayed sample card, reset (selection lost, `CardReset`) at the given commands;
+/// `reattach` says the card is back. Counts the retry-counter queries it receives.
+struct Resetting {
+    card: myna_audit::transport::replay::Replayer,
+    at: Vec<usize>,
+    sent: usize,
+    /// Retry-counter queries by (last application SELECT, last EF SELECT).
+    verifies: std::collections::HashMap<(Vec<u8>, Vec<u8>), usize>,
+    df: Vec<u8>,
+    ef: Vec<u8>,
+}
+
+impl myna_audit::transport::Transport for Resetting {
+    fn transmit(
+        &mut self,
+        command: &[u8],
+    ) -> Result<Vec<u8>, myna_audit::transport::TransportError> {
+        self.sent += 1;
+        match (command.get(1), command.get(2)) {
+            (Some(0xA4), Some(0x04)) => (self.df, self.ef) = (command.to_vec(), Vec::new()),
+            (Some(0xA4), _) => self.ef = command.to_vec(),
+            (Some(0x20), _) => {
+                *self
+                    .verifies
+                    .entry((self.df.clone(), self.ef.clone()))
+                    .or_default() += 1
+            }
+            _ => {}
+        }
+        if self.at.contains(&self.sent) {
+            self.card.reset();
+            return Err(myna_audit::transport::TransportError::CardReset);
+        }
+        self.card.transmit(command)
+    }
+    fn reader_name(&self) -> &str {
+        "resetting"
+    }
+    fn atr(&self) -> &[u8] {
+        self.card.atr()
+    }
+    fn reattach(
+        &mut self,
+        after: &myna_audit::transport::TransportError,
+    ) -> Result<bool, myna_audit::transport::TransportError> {
+        Ok(*after == myna_audit::transport::TransportError::CardReset)
+    }
+}
+
+fn resetting_audit(at: Vec<usize>) -> (audit::AuditRun, Resetting) {
+    let fixture = myna_audit::fixture::Fixture::load(Path::new(TYPICAL)).unwrap();
+    let card = Resetting {
+        card: myna_audit::transport::replay::Replayer::new(&fixture, TYPICAL),
+        at,
+        sent: 0,
+        verifies: Default::default(),
+        df: Vec::new(),
+        ef: Vec::new(),
+    };
+    let mut session = Session::new(ReadOnly::new(card));
+    let run = audit::run(&mut session, &options());
+    (run, session.into_transport())
+}
+
+/// Hardware-free: a reset on any one command of the audit gets the interrupted
+/// application walked again, and the report is the one without the reset; no
+/// retry-counter query reaches the card more than twice.
+#[test]
+fn a_reset_on_any_command_is_followed_by_the_application_walked_again() {
+    let (clean, clean_card) = resetting_audit(Vec::new());
+    assert!(clean_card.verifies.values().all(|n| *n == 1));
+    assert!(clean.error.is_none());
+    let want = serde_json::to_string(&clean.report).unwrap();
+    let total = clean.report.apdu_count;
+    for k in 1..=total {
+        let (run, card) = resetting_audit(vec![k]);
+        assert!(run.error.is_none(), "reset at command {k}: {:?}", run.error);
+        let got = serde_json::to_string(&run.report).unwrap();
+        assert_eq!(
+            comparable(&got, &["apdu_count", "notes"]),
+            comparable(&want, &["apdu_count", "notes"]),
+            "reset at command {k}"
+        );
+        assert!(
+            run.report.apdu_count <= total + 40,
+            "reset at {k}: {}",
+            run.report.apdu_count
+        );
+        for (cmd, n) in &card.verifies {
+            assert!(*n <= 2, "reset at {k}: VERIFY at {cmd:02X?} sent {n} times");
+        }
+    }
+    // Twice in the same application: the second reset ends the audit (partial report).
+    let (run, card) = resetting_audit(vec![4, 7]);
+    assert_eq!(run.error.as_ref().map(|e| e.code()), Some("card-reset"));
+    assert!(!run.report.complete && run.report.is_my_number_card);
+    for (cmd, n) in &card.verifies {
+        assert!(*n <= 2, "VERIFY at {cmd:02X?} sent {n} times");
+    }
 }
 
 #[test]
@@ -361,10 +477,8 @@ fn another_client_hammering_the_card_changes_nothing_in_the_report() {
     drop(stack);
 }
 
-fn library_audit(resume: Option<Resume>) -> audit::AuditRun {
-    let mut card = Pcsc::establish().unwrap().connect(READER).unwrap();
-    card.set_resume(resume);
-    let opts = AuditOptions {
+fn options() -> AuditOptions {
+    AuditOptions {
         as_of: time::macros::date!(2026 - 06 - 01),
         show_identifiers: false,
         source: Source {
@@ -373,9 +487,14 @@ fn library_audit(resume: Option<Resume>) -> audit::AuditRun {
             fixture_kind: None,
         },
         redacted_certificates: Vec::new(),
-    };
+    }
+}
+
+fn library_audit(resume: Option<Resume>) -> audit::AuditRun {
+    let mut card = Pcsc::establish().unwrap().connect(READER).unwrap();
+    card.set_resume(resume);
     let mut session = Session::new(ReadOnly::new(card));
-    audit::run(&mut session, &opts)
+    audit::run(&mut session, &options())
 }
 
 #[test]
@@ -448,7 +567,11 @@ fn a_card_that_does_not_come_back_in_time_ends_the_audit_as_before() {
         run.error
     );
     assert!(!run.report.complete);
-    assert!(took >= Duration::from_secs(2), "{took:?} {:?}", run.report.notes);
+    assert!(
+        took >= Duration::from_secs(2),
+        "{took:?} {:?}",
+        run.report.notes
+    );
     let notes = serde_json::to_string(&run.report.notes).unwrap();
     assert!(notes.contains("was waited for 2 s"), "{notes}");
     drop(stack);

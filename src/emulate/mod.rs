@@ -278,7 +278,9 @@ impl Emulator<'_> {
             "myna-audit emulate: resetting the card after {n} command(s), as another program would"
         );
         std::thread::spawn(move || {
-            if let Err(e) = crate::transport::pcsc::reset_card(&reader, std::time::Duration::from_secs(60)) {
+            if let Err(e) =
+                crate::transport::pcsc::reset_card(&reader, std::time::Duration::from_secs(60))
+            {
                 eprintln!("myna-audit emulate: the reset through PC/SC failed: {e}");
             }
         });

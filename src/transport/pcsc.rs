@@ -522,8 +522,13 @@ impl PcscCard {
         self.card.take();
         self.held = false;
         self.handed.clear();
-        let (card, atr) =
-            wait_and_connect(&self.reader, Instant::now(), RECOVERY_WAIT, RECOVERY_WAIT, false)?;
+        let (card, atr) = wait_and_connect(
+            &self.reader,
+            Instant::now(),
+            RECOVERY_WAIT,
+            RECOVERY_WAIT,
+            false,
+        )?;
         if atr != self.atr {
             return Err((
                 TransportError::CardRemoved,
