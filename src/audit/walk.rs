@@ -126,8 +126,14 @@ impl Walker<'_> {
         // A My Number Card is recognised by its JPKI application, never by its ATR: a
         // contactless ATR is made up by the reader (CF §5).
         let reader = s.reader_name().to_string();
-        // Held through the identification and JPKI-AP's walk (see `held`).
-        s.begin_exclusive()?;
+        // Held through the identification and JPKI-AP's walk (see `held`); a reset since
+        // the card was connected shows here, and costs nothing to get past.
+        if let Err(e) = s.begin_exclusive() {
+            if e != crate::transport::TransportError::CardReset || !s.reattach(&e)? {
+                return Err(e.into());
+            }
+            s.begin_exclusive()?;
+        }
         let sw = match identify(s)? {
             Identity::MyNumberCard => StatusWord::OK,
             Identity::NotMyNumberCard(sw) => {
