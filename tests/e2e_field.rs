@@ -616,3 +616,53 @@ fn a_card_that_does_not_come_back_in_time_ends_the_audit_as_before() {
     assert!(notes.contains("was waited for 2 s"), "{notes}");
     drop(stack);
 }
+
+/// The CLI on a terminal (a pseudo-terminal from util-linux `script`): it says the card left
+/// and waits for it; with `--no-wait` it does not.
+#[test]
+fn on_a_terminal_the_cli_says_the_card_left_and_waits_unless_no_wait() {
+    let stack = Stack::start("field-tty");
+    let fixture = Path::new(TYPICAL);
+    for no_wait in [false, true] {
+        let em = stack.emulate(fixture, &["--latency", "20", "--trace"]);
+        let mut line = format!(
+            "{} audit --format json --as-of {AS_OF} --reader '{READER}'",
+            common::BIN
+        );
+        if no_wait {
+            line.push_str(" --no-wait");
+        }
+        let child = std::process::Command::new("script")
+            .args(["-qefc", &line, "/dev/null"])
+            .env("NO_COLOR", "1")
+            .env("LANG", "C")
+            .env_remove("PCSCLITE_CSOCK_NAME")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("util-linux `script`");
+        let start = Instant::now();
+        assert!(em.wait_count(30, Duration::from_secs(30), |l| l.starts_with("trace > ")) >= 30);
+        drop(em);
+        wait_card(false, Duration::from_secs(5)).unwrap();
+        std::thread::sleep(Duration::from_millis(1500));
+        let _back = stack.emulate(fixture, &[]);
+        let r = wait_run(child, start);
+        let said = r
+            .stdout
+            .contains("カードが離れました — keep the card on the reader (waiting up to 30 s)");
+        if no_wait {
+            assert_eq!(r.code, 2, "--no-wait: {}", r.stdout);
+            assert!(!said, "{}", r.stdout);
+            assert!(r.stdout.contains("error[card-removed]"), "{}", r.stdout);
+        } else {
+            assert_eq!(r.code, TYPICAL_EXIT, "{}", r.stdout);
+            assert!(said, "{}", r.stdout);
+            assert!(r.stdout.contains("was put back after"), "{}", r.stdout);
+        }
+        drop(_back);
+        wait_card(false, Duration::from_secs(5)).unwrap();
+    }
+    drop(stack);
+}
