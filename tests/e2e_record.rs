@@ -42,7 +42,7 @@ fn record_through_pcsc_redacts_replays_and_checks_clean() {
     eprintln!("record through pcscd + vpcd took {:?}", rec.took);
     assert_eq!(
         rec.code,
-        0,
+        common::TYPICAL_EXIT,
         "record: {}\nemulator:\n{}",
         rec.stderr,
         em.stderr()
