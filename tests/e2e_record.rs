@@ -81,7 +81,23 @@ fn record_through_pcsc_redacts_replays_and_checks_clean() {
     let replayed = audit_fixture(&recorded, "recorded", false);
     assert!(replayed.complete, "{:?}", replayed.error);
     redaction_diffs(&original, &replayed, &["/source", "/reader"]);
-    assert_eq!(original.findings, replayed.findings);
+    // Equal findings, beside the genuine-card check (a redacted certificate cannot chain;
+    // `redaction_diffs` compares that part).
+    let not_genuine = |r: &Report| -> Vec<_> {
+        r.findings
+            .iter()
+            .filter(|f| {
+                ![
+                    "certificate_not_genuine",
+                    "test_card",
+                    "ca_certificate_unknown",
+                ]
+                .contains(&f.code.as_str())
+            })
+            .cloned()
+            .collect()
+    };
+    assert_eq!(not_genuine(&original), not_genuine(&replayed));
 
     // `fixture check` passes on it, through the binary.
     let mut check = cli(&["fixture", "check"]);
