@@ -666,3 +666,36 @@ fn on_a_terminal_the_cli_says_the_card_left_and_waits_unless_no_wait() {
     }
     drop(stack);
 }
+
+/// `emulate --refuse-extended`: extended-length APDUs answer 6700, short ones as recorded.
+#[test]
+fn the_emulator_can_refuse_extended_length_apdus() {
+    let stack = Stack::start("field-extended");
+    let _em = stack.emulate(Path::new(TYPICAL), &["--refuse-extended"]);
+    let ctx = Context::establish(Scope::User).unwrap();
+    let card = ctx
+        .connect(
+            &CString::new(READER).unwrap(),
+            ShareMode::Shared,
+            Protocols::ANY,
+        )
+        .unwrap();
+    let mut buf = [0u8; 300];
+    for (cmd, want) in [
+        (&SELECT_VISUAL[..], &[0x90, 0x00][..]),
+        (&SELECT_EF_0003[..], &[0x90, 0x00][..]),
+        // READ BINARY, extended Le 00 01 00 (256 bytes): refused.
+        (
+            &[0x00, 0xB0, 0x00, 0x00, 0x00, 0x01, 0x00][..],
+            &[0x67, 0x00][..],
+        ),
+    ] {
+        let r = card.transmit(cmd, &mut buf).unwrap();
+        assert_eq!(&r[r.len() - 2..], want, "{cmd:02X?}");
+    }
+    // The short form still reads.
+    let r = card.transmit(&READ_256, &mut buf).unwrap();
+    assert_eq!((r.len(), &r[r.len() - 2..]), (258, &[0x90, 0x00][..]));
+    drop(card);
+    drop(stack);
+}
