@@ -176,9 +176,9 @@ fn serve_held(tx: &pcsc::Transaction<'_>, ops: &Receiver<Op>, replies: &Sender<R
 
 /// Connects to `reader`'s card and resets it (`SCardReconnect` with `SCARD_RESET_CARD`),
 /// as another program does (`emulate --reset-after`, tests). While a client holds a
-/// transaction, pcsc-lite refuses the reset (sharing violation): it is tried again every
-/// millisecond for up to `patience`, so it lands in the first gap between two
-/// transactions — the only place a reset by another program can land.
+/// transaction the reset cannot land: pcsc-lite makes it wait (measured: until the audit's
+/// last transaction ended), and a sharing violation, where returned, is tried again every
+/// millisecond for up to `patience`. It lands between two transactions or after them.
 pub fn reset_card(reader: &str, patience: Duration) -> Result<(), TransportError> {
     let ctx = Context::establish(Scope::User).map_err(map_err)?;
     let cname = CString::new(reader).map_err(|_| TransportError::UnknownReader {
