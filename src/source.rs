@@ -7,13 +7,14 @@ use std::path::Path;
 use thiserror::Error;
 
 use crate::card::Session;
-use crate::card::chipmap::{self, CertRole};
+use crate::card::chipmap::CertRole;
+use crate::card::identify::{Identity, identify};
 use crate::error::Diagnose;
 use crate::fixture::{Fixture, FixtureError};
 use crate::privacy::IdKind;
 use crate::report::Source;
 use crate::sw::StatusWord;
-use crate::transport::pcsc::{Pcsc, PcscCard};
+use crate::transport::pcsc::{Pcsc, PcscCard, Resume};
 use crate::transport::replay::Replayer;
 use crate::transport::{ReadOnly, Transport, TransportError};
 
@@ -64,16 +65,39 @@ pub struct ReaderRow {
     pub probe: Option<String>,
 }
 
-/// Connects to a reader's card and SELECTs the JPKI AID through the read-only guard.
+/// Connects to a reader's card and identifies it (SELECT JPKI-AP through the read-only
+/// guard, once more after a transient first answer: [`identify`]).
+///
+/// The card is held for this client alone from the identification on, and its exchanges
+/// are handed over to the connected card ([`PcscCard::hand_over`]): the audit's own
+/// identification is answered from them, so the card receives the identifying SELECT once
+/// and the report counts every command the card received. The status word is the last
+/// answer to SELECT JPKI-AP.
 pub fn probe(pcsc: &Pcsc, reader: &str) -> Result<(PcscCard, StatusWord), TransportError> {
-    let card = pcsc.connect(reader)?;
+    let mut card = pcsc.connect(reader)?;
+    card.begin_exclusive()?;
+    card.keep_exchanges(true);
     let mut session = Session::new(ReadOnly::new(card));
-    let sw = session.select_df(chipmap::JPKI.aid)?;
-    Ok((session.into_transport(), sw))
+    let sw = match identify(&mut session)? {
+        Identity::MyNumberCard => StatusWord::OK,
+        Identity::NotMyNumberCard(sw) | Identity::Unidentified(sw) => sw,
+    };
+    let mut card = session.into_transport();
+    card.hand_over();
+    Ok((card, sw))
 }
 
 /// Every reader with what it holds, and the cards that answered SELECT JPKI (connected).
 pub fn scan(pcsc: &Pcsc) -> Result<(Vec<ReaderRow>, Vec<PcscCard>), TransportError> {
+    scan_busy(pcsc).map(|(rows, cards, _)| (rows, cards))
+}
+
+/// What [`scan_busy`] found: rows, My Number Cards, and a card another program held.
+type Scanned = (Vec<ReaderRow>, Vec<PcscCard>, Option<TransportError>);
+
+/// [`scan`], and the first reader whose card another program held exclusively.
+fn scan_busy(pcsc: &Pcsc) -> Result<Scanned, TransportError> {
+    let mut busy = None;
     let mut rows = Vec::new();
     let mut cards = Vec::new();
     for slot in pcsc.readers()? {
@@ -94,12 +118,17 @@ pub fn scan(pcsc: &Pcsc) -> Result<(Vec<ReaderRow>, Vec<PcscCard>), TransportErr
                     }
                 }
                 Err(TransportError::NoCard { .. }) => row.card_present = false,
-                Err(e) => row.probe = Some(format!("error: {e}")),
+                Err(e) => {
+                    row.probe = Some(format!("error: {e}"));
+                    if matches!(e, TransportError::CardInUse { .. }) {
+                        busy.get_or_insert(e);
+                    }
+                }
             }
         }
         rows.push(row);
     }
-    Ok((rows, cards))
+    Ok((rows, cards, busy))
 }
 
 fn quoted(names: impl Iterator<Item = impl AsRef<str>>) -> String {
@@ -137,7 +166,11 @@ pub fn choose_reader(pcsc: &Pcsc, wanted: Option<&str>) -> Result<Chosen, Source
             picked: false,
         });
     }
-    let (rows, mut cards) = scan(pcsc)?;
+    let (rows, mut cards, busy) = scan_busy(pcsc)?;
+    if let (true, Some(e)) = (cards.is_empty(), busy) {
+        // A card another program holds may be the My Number Card: say so.
+        return Err(e.into());
+    }
     match cards.len() {
         1 => Ok(Chosen {
             card: cards.remove(0),
@@ -172,6 +205,16 @@ pub struct Opened {
 /// Opens what the audit talks to: a fixture's replay (with the fixture's `redacted:`
 /// declarations), or the chosen reader's card.
 pub fn open_source(reader: Option<&str>, replay: Option<&Path>) -> Result<Opened, SourceError> {
+    open_source_with(reader, replay, None)
+}
+
+/// [`open_source`]; a reader's card removed mid-audit is waited for as `resume` says
+/// (`None`: not waited for, the audit ends with a partial report).
+pub fn open_source_with(
+    reader: Option<&str>,
+    replay: Option<&Path>,
+    resume: Option<Resume>,
+) -> Result<Opened, SourceError> {
     match replay {
         Some(path) => {
             let fixture = Fixture::load(path)?;
@@ -196,7 +239,8 @@ pub fn open_source(reader: Option<&str>, replay: Option<&Path>) -> Result<Opened
         }
         None => {
             let pcsc = Pcsc::establish()?;
-            let chosen = choose_reader(&pcsc, reader)?;
+            let mut chosen = choose_reader(&pcsc, reader)?;
+            chosen.card.set_resume(resume);
             let source = Source {
                 kind: crate::report::SourceKind::Pcsc,
                 fixture: None,

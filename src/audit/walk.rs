@@ -35,6 +35,7 @@ pub fn walk<T: Transport>(session: &mut Session<T>, opts: &AuditOptions) -> Walk
         opts,
         report: empty_report(session, opts),
         evidence: Evidence::default(),
+        token_info: None,
     };
     let result = w.walk(session);
     Walked {
@@ -79,6 +80,9 @@ struct Walker<'o> {
     opts: &'o AuditOptions,
     report: Report,
     evidence: Evidence,
+    /// JPKI-AP's token information as read: what tells a card put back on the reader
+    /// from another one with the same ATR ([`Walker::held`]).
+    token_info: Option<Vec<u8>>,
 }
 
 /// Reads a date written as 8 digits (`20340401`, separators allowed).
@@ -118,10 +122,28 @@ impl Walker<'_> {
         }
     }
 
+    /// The whole walk holds the card for this client alone (one PC/SC transaction from the
+    /// identification to the MF level: pcsc-lite's lock is not fair, so taking it once per
+    /// application let a busy client stretch an audit from 0.25 s to minutes), and lets go
+    /// at the end whatever happened.
     fn walk<T: Transport>(&mut self, s: &mut Session<T>) -> Result<(), AuditError> {
+        let result = self.walk_held(s);
+        s.end_exclusive();
+        result
+    }
+
+    fn walk_held<T: Transport>(&mut self, s: &mut Session<T>) -> Result<(), AuditError> {
         // A My Number Card is recognised by its JPKI application, never by its ATR: a
         // contactless ATR is made up by the reader (CF §5).
         let reader = s.reader_name().to_string();
+        // Held through the identification and JPKI-AP's walk (see `held`); a reset since
+        // the card was connected shows here, and costs nothing to get past.
+        if let Err(e) = s.begin_exclusive() {
+            if e != crate::transport::TransportError::CardReset || !s.reattach(&e)? {
+                return Err(e.into());
+            }
+            s.begin_exclusive()?;
+        }
         let sw = match identify(s)? {
             Identity::MyNumberCard => StatusWord::OK,
             Identity::NotMyNumberCard(sw) => {
@@ -142,9 +164,80 @@ impl Walker<'_> {
         // (which also leaves the card in its power-on state).
         for app in APPLICATIONS {
             let selected = (app.id == AppId::Jpki).then_some(sw);
-            self.application(s, app, selected)?;
+            self.held(s, |w, s, lost| {
+                w.application(s, app, selected.filter(|_| !lost))
+            })?;
         }
-        self.master_file(s)
+        self.held(s, |w, s, _| w.master_file(s))
+    }
+
+    /// Walks one part of the card (an application, the MF level) holding the card for this
+    /// client alone (a PC/SC transaction, kept to the end of the walk: other programs wait). When a reset by another
+    /// program, or the card slipping off the reader and coming back (where the transport
+    /// waits for it), interrupts the part, it is walked again from its SELECT (`lost`:
+    /// nothing is selected any more) — once: a retry-counter query is never sent more than
+    /// twice, and only what the read-only guard lets through is ever sent. A card put back
+    /// is first confirmed to be the same one.
+    fn held<T: Transport>(
+        &mut self,
+        s: &mut Session<T>,
+        mut part: impl FnMut(&mut Self, &mut Session<T>, bool) -> Result<(), AuditError>,
+    ) -> Result<(), AuditError> {
+        use crate::transport::TransportError::{CardRemoved, CardReset};
+        let (mut lost, mut redone, mut confirm) = (false, false, false);
+        let mut last = CardReset;
+        for _ in 0..3 {
+            let saved = (self.report.applications.len(), self.evidence.clone());
+            let sent = s.apdu_count();
+            let result = match s.begin_exclusive() {
+                Ok(()) if confirm => self.same_card(s).and_then(|()| part(self, s, lost)),
+                Ok(()) => part(self, s, lost),
+                Err(e) => Err(e.into()),
+            };
+            let e = match result {
+                Err(AuditError::Transport(e @ (CardReset | CardRemoved))) => e,
+                other => return other,
+            };
+            // Let go before waiting for the card or reconnecting; taken again above.
+            s.end_exclusive();
+            let started = s.apdu_count() > sent;
+            if (started && redone) || !s.reattach(&e)? {
+                return Err(e.into());
+            }
+            redone |= started;
+            confirm |= e == CardRemoved;
+            lost = true;
+            self.report.applications.truncate(saved.0);
+            self.evidence = saved.1;
+            last = e;
+        }
+        Err(last.into())
+    }
+
+    /// The card put back after a slip is the one audited so far: its JPKI token
+    /// information (which carries the token serial) reads the same. Before it was read,
+    /// the equal ATR is all there is to compare (the transport compared it).
+    fn same_card<T: Transport>(&mut self, s: &mut Session<T>) -> Result<(), AuditError> {
+        let Some(seen) = self.token_info.clone() else {
+            return Ok(());
+        };
+        let other = |why: &str| {
+            AuditError::Transport(crate::transport::TransportError::OtherCard { why: why.into() })
+        };
+        let Some(f) = chipmap::JPKI
+            .files
+            .iter()
+            .find(|f| f.content == Content::TokenInfo)
+        else {
+            return Ok(());
+        };
+        if !s.select_df(chipmap::JPKI.aid)?.is_ok() || !s.select_ef(f.ef)?.is_ok() {
+            return Err(other("its JPKI token information cannot be selected"));
+        }
+        if s.read_file(f.size)?.data != seen {
+            return Err(other("its JPKI token information differs"));
+        }
+        Ok(())
     }
 
     fn master_file<T: Transport>(&mut self, s: &mut Session<T>) -> Result<(), AuditError> {
@@ -385,6 +478,7 @@ impl Walker<'_> {
         let details = match f.content {
             Content::Certificate(role) => self.certificate(role, data),
             Content::TokenInfo => records::token_info(data).map(|mut t| {
+                self.token_info.get_or_insert_with(|| data.to_vec());
                 t.serial = self.ident(&t.serial);
                 Details::TokenInfo(t)
             }),

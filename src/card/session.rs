@@ -90,6 +90,22 @@ impl<T: Transport> Session<T> {
         self.transport.notes()
     }
 
+    /// Holds the card for this session alone ([`Transport::begin_exclusive`]).
+    pub fn begin_exclusive(&mut self) -> Result<(), TransportError> {
+        self.transport.begin_exclusive()
+    }
+
+    /// Lets other programs at the card again ([`Transport::end_exclusive`]).
+    pub fn end_exclusive(&mut self) {
+        self.transport.end_exclusive()
+    }
+
+    /// Gets the same card back after a reset or a removal, where the transport can
+    /// ([`Transport::reattach`]).
+    pub fn reattach(&mut self, after: &TransportError) -> Result<bool, TransportError> {
+        self.transport.reattach(after)
+    }
+
     pub fn into_transport(self) -> T {
         self.transport.into_inner()
     }

@@ -141,6 +141,10 @@ pub struct RecordArgs {
     /// Overwrite an existing output file.
     #[arg(long)]
     pub force: bool,
+    /// When the card leaves the reader mid-audit, end with a partial report (exit 2) instead
+    /// of waiting up to 30 s for it to come back (waiting is the default on a terminal).
+    #[arg(long)]
+    pub no_wait: bool,
     /// The report options; --show-identifiers affects only what is printed: the fixture is
     /// still redacted unless --keep-identifiers.
     #[command(flatten)]
@@ -166,9 +170,31 @@ pub struct EmulateArgs {
     /// Show identifiers unmasked in the trace.
     #[arg(long)]
     pub show_identifiers: bool,
-    /// Answer extended-length APDUs with 6700 (a reader-card path with short APDUs only).
+    /// Answer the first command after every power-up with this status word instead of
+    /// running it (e.g. 6F00, as some real cards do).
+    #[arg(long, value_name = "SW", value_parser = parse_sw_arg)]
+    pub first_answer: Option<crate::sw::StatusWord>,
+    /// Reset the card once, after it has answered N commands, as another program
+    /// disconnecting with a reset would (through PC/SC; local vpcd slots only).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub reset_after: Option<u64>,
+    /// Answer extended-length APDUs 6700 (wrong length), as a short-APDU-only card or
+    /// reader does.
     #[arg(long)]
     pub refuse_extended: bool,
+}
+
+fn parse_sw_arg(s: &str) -> Result<crate::sw::StatusWord, String> {
+    let hex: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    match u16::from_str_radix(&hex, 16) {
+        Ok(v) if hex.len() == 4 && v >> 8 != 0x90 && v >> 8 != 0x61 => Ok(crate::sw::StatusWord(v)),
+        Ok(_) if hex.len() == 4 => Err(format!(
+            "'{s}' is a success status word; give an error one such as 6F00"
+        )),
+        _ => Err(format!(
+            "'{s}' is not a status word of 4 hex digits, e.g. 6F00"
+        )),
+    }
 }
 
 #[derive(clap::Args, Debug)]
@@ -179,6 +205,10 @@ pub struct AuditArgs {
     /// Audit a recorded card (a fixture file, docs/fixtures.md) instead of a reader.
     #[arg(long, value_name = "FIXTURE")]
     pub replay: Option<PathBuf>,
+    /// When the card leaves the reader mid-audit, end with a partial report (exit 2) instead
+    /// of waiting up to 30 s for it to come back (waiting is the default on a terminal).
+    #[arg(long)]
+    pub no_wait: bool,
     #[command(flatten)]
     pub report: ReportArgs,
 }

@@ -1,14 +1,18 @@
 //! `myna-audit audit`: the audit of a reader's card or of a fixture's replay.
 
-use super::{AuditArgs, CliError, announce, finish, today, traced, with_progress};
+use super::{AuditArgs, CliError, announce, finish, resume, today, traced, with_progress};
 use crate::audit::{self, AuditOptions};
 use crate::card::Session;
 use crate::error::Exit;
-use crate::source::open_source;
+use crate::source::open_source_with;
 use crate::transport::ReadOnly;
 
 pub(super) fn run(args: &AuditArgs) -> Result<Exit, CliError> {
-    let opened = open_source(args.reader.as_deref(), args.replay.as_deref())?;
+    let opened = open_source_with(
+        args.reader.as_deref(),
+        args.replay.as_deref(),
+        resume(args.no_wait),
+    )?;
     announce(&opened);
     let opts = AuditOptions {
         as_of: args.report.as_of.unwrap_or_else(today),

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use super::{CliError, EmulateArgs};
+use crate::emulate::card::Quirks;
 use crate::emulate::{self, EmulateOptions};
 use crate::error::Exit;
 
@@ -15,7 +16,11 @@ pub(super) fn run(args: &EmulateArgs) -> Result<Exit, CliError> {
         once: args.once,
         trace: args.trace,
         show_identifiers: args.show_identifiers,
-        refuse_extended: args.refuse_extended,
+        quirks: Quirks {
+            first_answer: args.first_answer,
+            refuse_extended: args.refuse_extended,
+        },
+        reset_after: args.reset_after.and_then(|n| usize::try_from(n).ok()),
     };
     emulate::run(&opts)?;
     Ok(Exit::Ok)

@@ -139,6 +139,17 @@ fn announce(opened: &Opened) {
     }
 }
 
+/// Whether a card removed mid-audit is waited for: on an interactive terminal (stdin and
+/// stderr), unless `--no-wait`.
+fn resume(no_wait: bool) -> Option<crate::transport::pcsc::Resume> {
+    use std::io::IsTerminal;
+    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    (interactive && !no_wait).then_some(crate::transport::pcsc::Resume {
+        wait: crate::transport::pcsc::RESUME_WAIT,
+        notify: Some(|m| eprintln!("myna-audit: {m}")),
+    })
+}
+
 /// Adds `--trace` output around a transport when asked, identifiers masked unless
 /// `show_identifiers`.
 fn traced(t: Box<dyn Transport>, trace: bool, show_identifiers: bool) -> Box<dyn Transport> {

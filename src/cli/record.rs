@@ -1,10 +1,10 @@
 //! `myna-audit record`: the audit, recorded into a fixture (the library's [`crate::record`]).
 
-use super::{CliError, RecordArgs, announce, finish, today, traced, with_progress};
+use super::{CliError, RecordArgs, announce, finish, resume, today, traced, with_progress};
 use crate::audit::AuditOptions;
 use crate::error::Exit;
 use crate::record::{self, Output, RecordOptions};
-use crate::source::open_source;
+use crate::source::open_source_with;
 
 pub(super) fn run(args: &RecordArgs) -> Result<Exit, CliError> {
     let output = Output {
@@ -13,7 +13,7 @@ pub(super) fn run(args: &RecordArgs) -> Result<Exit, CliError> {
     };
     // Refuse a bad output before the card is touched.
     record::check_output(&output)?;
-    let opened = open_source(args.reader.as_deref(), None)?;
+    let opened = open_source_with(args.reader.as_deref(), None, resume(args.no_wait))?;
     announce(&opened);
     let transport = traced(
         opened.transport,

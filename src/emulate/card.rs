@@ -47,6 +47,24 @@ impl PowerEvent {
     }
 }
 
+/// Behaviours of real cards the emulator can model (`emulate --first-answer`,
+/// `--refuse-extended`; `--reset-after` is the emulator's, not the card's).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Quirks {
+    /// The first command after every power-up (power on or reset) is not run: it is
+    /// answered with this status word (myna-card measured `6F00` there on a real card).
+    pub first_answer: Option<StatusWord>,
+    /// Extended-length command APDUs are answered `6700` (wrong length), as by a card or
+    /// reader that supports only short APDUs.
+    pub refuse_extended: bool,
+}
+
+/// An extended-length command APDU: a body whose first byte is `00` followed by two
+/// length bytes (ISO 7816-4 §5.1: cases 2E, 3E and 4E).
+pub fn is_extended(command: &[u8]) -> bool {
+    Apdu::parse(command).is_some_and(|a| a.is_extended())
+}
+
 /// Counters for the closing summary.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Stats {
@@ -62,8 +80,9 @@ pub struct VirtualCard {
     pub stats: Stats,
     /// Extra time before each command's response (`--latency`).
     pub latency: Duration,
-    /// Answer every extended-length command with 6700 (`--refuse-extended`).
-    pub refuse_extended: bool,
+    pub quirks: Quirks,
+    /// The next command is the first since power-up (for [`Quirks::first_answer`]).
+    fresh: bool,
 }
 
 impl VirtualCard {
@@ -75,8 +94,15 @@ impl VirtualCard {
             session_commands: 0,
             stats: Stats::default(),
             latency,
-            refuse_extended: false,
+            quirks: Quirks::default(),
+            fresh: true,
         }
+    }
+
+    /// The same card with `quirks`.
+    pub fn with_quirks(mut self, quirks: Quirks) -> VirtualCard {
+        self.quirks = quirks;
+        self
     }
 
     /// Decides the answer to one request and updates the card state.
@@ -94,6 +120,9 @@ impl VirtualCard {
     fn power(&mut self, event: PowerEvent) -> Action {
         // Selection is volatile on a real card: any power change starts again at MF level.
         self.replayer.reset();
+        if event != PowerEvent::Off {
+            self.fresh = true;
+        }
         let session_ended = self.session_commands > 0 && event != PowerEvent::On;
         self.session_commands = 0;
         Action::Power {
@@ -105,8 +134,15 @@ impl VirtualCard {
     fn command(&mut self, command: &[u8]) -> Action {
         self.stats.commands += 1;
         self.session_commands += 1;
-        if self.refuse_extended && Apdu::parse(command).is_some_and(|a| a.is_extended()) {
-            // A reader-card path without extended length: wrong length.
+        let fresh = std::mem::take(&mut self.fresh);
+        if let Some(sw) = self.quirks.first_answer.filter(|_| fresh) {
+            // Not run: the card's selection stays where power-up left it.
+            return Action::Respond {
+                response: sw_bytes(sw),
+                unanswerable: None,
+            };
+        }
+        if self.quirks.refuse_extended && is_extended(command) {
             return Action::Respond {
                 response: sw_bytes(StatusWord(0x6700)),
                 unanswerable: None,
@@ -231,19 +267,42 @@ mod tests {
     }
 
     #[test]
-    fn refuse_extended_answers_6700_to_extended_apdus_only() {
-        let ext = [0x00, 0xB0, 0x00, 0x00, 0x00, 0x02, 0x00];
-        let mut c = card();
-        respond(&mut c, &JPKI);
-        respond(&mut c, &[0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x18]);
-        // Without the flag the model answers (here: nothing recorded, an ISO error).
-        assert_ne!(respond(&mut c, &ext).0, vec![0x67, 0x00]);
-        c.refuse_extended = true;
-        assert_eq!(respond(&mut c, &ext), (vec![0x67, 0x00], None));
-        // Short APDUs still reach the model.
+    fn the_first_command_after_power_up_can_answer_a_quirk() {
+        let mut c = card().with_quirks(Quirks {
+            first_answer: Some(StatusWord(0x6F00)),
+            refuse_extended: false,
+        });
+        assert_eq!(respond(&mut c, &JPKI).0, vec![0x6F, 0x00]);
+        assert_eq!(respond(&mut c, &JPKI).0, vec![0x90, 0x00]);
+        assert_eq!(respond(&mut c, &JPKI).0, vec![0x90, 0x00]);
+        c.handle(Request::Reset);
         assert_eq!(
-            respond(&mut c, &[0x00, 0x20, 0x00, 0x80]).0,
-            vec![0x63, 0xC3]
+            respond(&mut c, &JPKI).0,
+            vec![0x6F, 0x00],
+            "again after a reset"
         );
+        c.handle(Request::PowerOff);
+        c.handle(Request::PowerOn);
+        assert_eq!(
+            respond(&mut c, &JPKI).0,
+            vec![0x6F, 0x00],
+            "again after power-up"
+        );
+        assert_eq!(c.stats.unanswerable, 0);
+    }
+
+    #[test]
+    fn extended_length_commands_can_be_refused() {
+        let mut c = card().with_quirks(Quirks {
+            first_answer: None,
+            refuse_extended: true,
+        });
+        assert_eq!(respond(&mut c, &JPKI).0, vec![0x90, 0x00]);
+        // READ BINARY with an extended Le (00 00 00: up to 65536 bytes).
+        let (resp, _) = respond(&mut c, &[0x00, 0xB0, 0x00, 0x00, 0x00, 0x00, 0x00]);
+        assert_eq!(resp, vec![0x67, 0x00]);
+        assert!(is_extended(&[0x00, 0xB0, 0x00, 0x00, 0x00, 0x01, 0x00]));
+        assert!(!is_extended(&[0x00, 0xB0, 0x00, 0x00, 0x00]));
+        assert!(!is_extended(&JPKI));
     }
 }

@@ -19,11 +19,18 @@ const STARTUP_GRACE: Duration = Duration::from_millis(1500);
 /// The reader name pcscd gives the vpcd slot on this port: Debian's /etc/reader.conf.d/vpcd
 /// opens two slots, on 35963 and 35964.
 pub(super) fn reader_label(addr: SocketAddr) -> String {
+    match reader_name(addr) {
+        Some(name) => format!("reader \"{name}\" (vpcd at {addr})"),
+        None => format!("the vpcd reader at {addr}"),
+    }
+}
+
+/// The PC/SC name of the vpcd slot on this port, when it is one of Debian's two local
+/// slots.
+pub(super) fn reader_name(addr: SocketAddr) -> Option<String> {
     match addr.port().checked_sub(0x8C7B) {
-        Some(slot @ 0..=1) if addr.ip().is_loopback() => {
-            format!("reader \"Virtual PCD 00 {slot:02}\" (vpcd at {addr})")
-        }
-        _ => format!("the vpcd reader at {addr}"),
+        Some(slot @ 0..=1) if addr.ip().is_loopback() => Some(format!("Virtual PCD 00 {slot:02}")),
+        _ => None,
     }
 }
 

@@ -44,9 +44,11 @@ pub struct EmulateOptions {
     pub trace: bool,
     /// Show identifiers unmasked in the trace.
     pub show_identifiers: bool,
-    /// Answer extended-length APDUs with 6700, as a reader-card path without extended
-    /// length does.
-    pub refuse_extended: bool,
+    /// Real cards' quirks to model (`--first-answer`, `--refuse-extended`).
+    pub quirks: card::Quirks,
+    /// After this many commands, reset the card once through PC/SC, as another program
+    /// disconnecting with SCARD_RESET_CARD would (`--reset-after`).
+    pub reset_after: Option<usize>,
 }
 
 /// How one connection to vpcd ended.
@@ -65,6 +67,8 @@ struct Emulator<'a> {
     label: String,
     opts: &'a EmulateOptions,
     stop: Arc<AtomicBool>,
+    /// Whether the `--reset-after` reset was started.
+    reset_done: bool,
 }
 
 /// Serves the fixture until stopped (Ctrl-C, SIGTERM, or `once`); reports progress on
@@ -84,14 +88,13 @@ pub fn run(opts: &EmulateOptions) -> Result<(), EmulateError> {
     // virtual card. Not needed when pcscd runs anyway; no error when there is none.
     let _keepalive = addr.ip().is_loopback().then(Pcsc::establish);
     let stream = connect_first(addr, &opts.vpcd)?;
-    let mut card = VirtualCard::new(&fixture, &name, opts.latency);
-    card.refuse_extended = opts.refuse_extended;
     let mut em = Emulator {
-        card,
+        card: VirtualCard::new(&fixture, &name, opts.latency).with_quirks(opts.quirks),
         addr,
         label: opts.vpcd.clone(),
         opts,
         stop,
+        reset_done: false,
     };
     eprintln!(
         "myna-audit emulate: serving {name} ({}, {} recorded exchanges) as the card in {}; \
@@ -247,7 +250,40 @@ impl Emulator<'_> {
                     Err(e) => return Err(self.io(&e)),
                 }
             }
+            if command.is_some() {
+                self.maybe_reset();
+            }
         }
+    }
+
+    /// `--reset-after N`: once the card has answered N commands, another PC/SC client (a
+    /// thread of this process) connects to the card and leaves it with a reset. It runs
+    /// beside this loop, which must keep answering vpcd's power requests meanwhile.
+    fn maybe_reset(&mut self) {
+        let Some(n) = self.opts.reset_after else {
+            return;
+        };
+        if self.reset_done || self.card.stats.commands < n {
+            return;
+        }
+        self.reset_done = true;
+        let Some(reader) = connect::reader_name(self.addr) else {
+            eprintln!(
+                "myna-audit emulate: --reset-after needs the local vpcd slots (127.0.0.1:35963 or :35964); \
+                 no reset was made"
+            );
+            return;
+        };
+        eprintln!(
+            "myna-audit emulate: resetting the card after {n} command(s), as another program would"
+        );
+        std::thread::spawn(move || {
+            if let Err(e) =
+                crate::transport::pcsc::reset_card(&reader, std::time::Duration::from_secs(60))
+            {
+                eprintln!("myna-audit emulate: the reset through PC/SC failed: {e}");
+            }
+        });
     }
 
     /// Sleeps, waking early for a stop request; false if one came.

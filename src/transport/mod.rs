@@ -28,6 +28,22 @@ pub trait Transport {
     fn notes(&self) -> Vec<String> {
         Vec::new()
     }
+    /// Holds the card for this client alone until [`Transport::end_exclusive`] (a PC/SC
+    /// transaction): other programs sharing the card wait meanwhile. Holding it again is
+    /// nothing. Transports with no one to share the card with do nothing.
+    fn begin_exclusive(&mut self) -> Result<(), TransportError> {
+        Ok(())
+    }
+    /// Lets other programs at the card again.
+    fn end_exclusive(&mut self) {}
+    /// After `after` (a reset, a removal) ended a command: gets the same card back if this
+    /// transport can — reconnected after a reset, waited for after a removal when allowed.
+    /// `Ok(true)`: the card is back in its power-on state (nothing selected); `Ok(false)`:
+    /// it is not, and `after` stands.
+    fn reattach(&mut self, after: &TransportError) -> Result<bool, TransportError> {
+        let _ = after;
+        Ok(false)
+    }
 }
 
 /// The [`Transport`] methods a decorator (guard, trace, recorder) forwards unchanged to the
@@ -45,6 +61,21 @@ macro_rules! forward_card_info {
         fn notes(&self) -> Vec<String> {
             self.$inner.notes()
         }
+
+        fn begin_exclusive(&mut self) -> Result<(), $crate::transport::TransportError> {
+            self.$inner.begin_exclusive()
+        }
+
+        fn end_exclusive(&mut self) {
+            self.$inner.end_exclusive()
+        }
+
+        fn reattach(
+            &mut self,
+            after: &$crate::transport::TransportError,
+        ) -> Result<bool, $crate::transport::TransportError> {
+            self.$inner.reattach(after)
+        }
     };
 }
 pub(crate) use forward_card_info;
@@ -61,6 +92,15 @@ impl<T: Transport + ?Sized> Transport for Box<T> {
     }
     fn notes(&self) -> Vec<String> {
         (**self).notes()
+    }
+    fn begin_exclusive(&mut self) -> Result<(), TransportError> {
+        (**self).begin_exclusive()
+    }
+    fn end_exclusive(&mut self) {
+        (**self).end_exclusive()
+    }
+    fn reattach(&mut self, after: &TransportError) -> Result<bool, TransportError> {
+        (**self).reattach(after)
     }
 }
 
@@ -82,6 +122,10 @@ pub enum TransportError {
     CardRemoved,
     #[error("the card was reset by another program during the audit")]
     CardReset,
+    #[error("another program holds the card in \"{reader}\" exclusively (sharing violation)")]
+    CardInUse { reader: String },
+    #[error("the card put back on the reader is not the one being audited ({why})")]
+    OtherCard { why: String },
     #[error("the card's response was malformed: {detail}")]
     MalformedResponse { detail: String },
     #[error("the card's answers exceeded a safety limit: {detail}")]
@@ -125,6 +169,15 @@ impl TransportError {
             TransportError::CardReset => {
                 "Close other programs that use the card reader, then run the audit again."
             }
+            TransportError::CardInUse { .. } => {
+                "A program keeps the card to itself: typically the JPKI 利用者クライアントソフト (JPKI user client \
+                 software), a web browser's PKCS#11 module or the OpenSC minidriver (a browser or e-Tax/マイナポータル \
+                 session using the card), or another myna-audit. Finish or close that program (quit the browser), \
+                 then run the audit again; take the card off and put it back if it stays busy."
+            }
+            TransportError::OtherCard { .. } => {
+                "Put the card being audited back on the reader and run the audit again from the start."
+            }
             TransportError::MalformedResponse { .. } => {
                 "The reader or card answered something unusable. Try again; if it persists, run with --trace \
                  and report the status words (never your PINs)."
@@ -153,6 +206,8 @@ impl TransportError {
             TransportError::UnknownReader { .. } => "unknown-reader",
             TransportError::CardRemoved => "card-removed",
             TransportError::CardReset => "card-reset",
+            TransportError::CardInUse { .. } => "card-in-use",
+            TransportError::OtherCard { .. } => "other-card",
             TransportError::MalformedResponse { .. } => "malformed-response",
             TransportError::LimitExceeded { .. } => "limit-exceeded",
             TransportError::Refused { .. } => "refused-command",
