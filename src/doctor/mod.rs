@@ -465,6 +465,73 @@ fn checklist<B: Backend>(
     report: &mut DoctorReport,
 ) {
     // 1. The service.
+    if !service_check(backend, run) {
+        return;
+    }
+
+    // 2. Readers.
+    let libccid = backend.libccid();
+    let Some(slots) = list_readers(backend, platform, libccid.as_ref(), run) else {
+        return;
+    };
+    readers_check(&slots, platform, libccid.as_ref(), run, report);
+
+    // 3. Choose the reader and the card.
+    let Some(candidates) = candidate_readers(opts, &slots, run) else {
+        return;
+    };
+    let with_card: Vec<&ReaderSlot> = candidates
+        .iter()
+        .copied()
+        .filter(|s| s.atr.is_some())
+        .collect();
+    if with_card.is_empty() {
+        no_card(&candidates, platform, libccid.as_ref(), run);
+        return;
+    }
+
+    let mut interference = Interference::default();
+    let (chosen, apdus, connect_errors) = connect_card(backend, &with_card, &mut interference);
+    let Some((reader, mut card, jpki_sw)) = chosen else {
+        no_connection(&connect_errors, &interference, apdus, run, report);
+        return;
+    };
+    report.reader = Some(reader.clone());
+    run.push(
+        id::CARD,
+        Status::Ok,
+        format!("card present in \"{reader}\", connected (shared)"),
+        None,
+    );
+
+    // 4. The ATR.
+    let atr_bytes = card.atr().to_vec();
+    atr_check(&atr_bytes, run, report);
+
+    // 5. My Number Card: which of the five applications answer.
+    let (back, mnc_ok) = applications_check(card, jpki_sw, run, report, &mut interference);
+    card = back;
+
+    // 6. Link quality, 7. APDU size.
+    if mnc_ok {
+        link_and_apdu(&mut card, opts, run, report, &mut interference);
+    } else {
+        let why = "not identified as a My Number Card";
+        run.skip(id::LINK, why);
+        run.skip(id::APDU_SIZE, why);
+    }
+
+    // 8. Exclusive access.
+    exclusive_check(&interference, card.inner().sent, run);
+    report.apdus_sent = apdus + card.inner().sent;
+    if let Some(a) = report.apdu.as_mut() {
+        a.max_response = card.inner().max_response;
+    }
+}
+
+/// Check 1: whether the PC/SC service answers. On failure, pushes the diagnosis, skips the
+/// rest and returns `false`.
+fn service_check<B: Backend>(backend: &mut B, run: &mut Run) -> bool {
     let probe = match backend.establish() {
         Ok(()) => PcscProbe::Reachable,
         Err(e) => PcscProbe::from_error(&e),
@@ -473,7 +540,7 @@ fn checklist<B: Backend>(
         let diag = service::diagnose(&backend.service_facts(probe));
         run.push(id::SERVICE, Status::Fail, diag.summary, diag.fix);
         run.skip_rest("the PC/SC service is not reachable");
-        return;
+        return false;
     }
     run.push(
         id::SERVICE,
@@ -481,110 +548,129 @@ fn checklist<B: Backend>(
         "the PC/SC service answered".into(),
         None,
     );
+    true
+}
 
-    // 2. Readers.
-    let libccid = backend.libccid();
-    let slots = match backend.readers() {
-        Ok(s) => s,
-        Err(e) => {
-            let hints = readers::missing_hints(platform, libccid.as_ref());
-            let details: Vec<String> = hints
-                .iter()
-                .map(|h| format!("{}: {} (fix: {})", h.model, h.what, h.fix))
-                .collect();
-            let summary = match e {
-                TransportError::NoReaders => "no reader is listed by the PC/SC service".to_string(),
-                other => format!("listing readers failed: {other}"),
-            };
-            run.push_detailed(
-                Check {
-                    id: id::READERS,
-                    status: Status::Fail,
-                    summary,
-                    fix: Some(
-                        "plug in a PC/SC reader that supports ISO 14443 Type B (contactless) or a contact reader; \
-                         a reader that is plugged in but not listed has no driver (see the lines above)"
-                            .into(),
-                    ),
-                    details: Vec::new(),
-                },
-                details,
-            );
-            run.skip_rest("no reader");
-            return;
-        }
+/// Lists the readers; when that fails, pushes the failed readers check (with the hints for
+/// readers that may lack a driver), skips the rest and returns `None`.
+fn list_readers<B: Backend>(
+    backend: &mut B,
+    platform: &str,
+    libccid: Option<&Libccid>,
+    run: &mut Run,
+) -> Option<Vec<ReaderSlot>> {
+    let e = match backend.readers() {
+        Ok(s) => return Some(s),
+        Err(e) => e,
     };
-    readers_check(&slots, platform, libccid.as_ref(), run, report);
-
-    // 3. Choose the reader and the card.
-    let candidates: Vec<&ReaderSlot> = match &opts.reader {
-        Some(want) => match pick_reader(want, &slots) {
-            Ok(slot) => vec![slot],
-            Err(why) => {
-                run.push(
-                    id::CARD,
-                    Status::Fail,
-                    why,
-                    Some("pass one of the reader names listed above with --reader".into()),
-                );
-                run.skip_rest("no reader chosen");
-                return;
-            }
-        },
-        None => slots.iter().collect(),
-    };
-    let with_card: Vec<&ReaderSlot> = candidates
+    let hints = readers::missing_hints(platform, libccid);
+    let details: Vec<String> = hints
         .iter()
-        .copied()
-        .filter(|s| s.atr.is_some())
+        .map(|h| format!("{}: {} (fix: {})", h.model, h.what, h.fix))
         .collect();
-    if with_card.is_empty() {
-        let names: Vec<String> = candidates
-            .iter()
-            .map(|s| format!("\"{}\"", s.name))
-            .collect();
-        // A reader that may not see Type B at all is the likely cause: say so.
-        let details: Vec<String> = candidates
-            .iter()
-            .filter_map(|s| {
-                let v = readers::assess(&s.name, platform, libccid.as_ref());
-                (v.kind == Some(ReaderKind::Contactless) && v.type_b != Some(true)).then(|| {
-                    format!(
-                        "\"{}\" ({}): ISO 14443 Type B support {}; the My Number Card is Type B",
-                        s.name,
-                        v.model.unwrap_or("?"),
-                        if v.type_b == Some(false) {
-                            "is missing"
-                        } else {
-                            "is not established"
-                        }
-                    )
-                })
-            })
-            .collect();
-        run.push_detailed(
-            Check {
-                id: id::CARD,
-                status: Status::Fail,
-                summary: format!("no card in {}", names.join(", ")),
-                fix: Some(
-                    "place the My Number Card flat and centred on the contactless reader (or insert it into the \
-                     contact reader) and run doctor again"
-                        .into(),
-                ),
-                details: Vec::new(),
-            },
-            details,
-        );
-        run.skip_rest("no card");
-        return;
-    }
+    let summary = match e {
+        TransportError::NoReaders => "no reader is listed by the PC/SC service".to_string(),
+        other => format!("listing readers failed: {other}"),
+    };
+    run.push_detailed(
+        Check {
+            id: id::READERS,
+            status: Status::Fail,
+            summary,
+            fix: Some(
+                "plug in a PC/SC reader that supports ISO 14443 Type B (contactless) or a contact reader; \
+                 a reader that is plugged in but not listed has no driver (see the lines above)"
+                    .into(),
+            ),
+            details: Vec::new(),
+        },
+        details,
+    );
+    run.skip_rest("no reader");
+    None
+}
 
-    let mut interference = Interference::default();
+/// The readers to look for a card in: the one `--reader` names, or all of them. When the
+/// name matches no single reader, pushes the failed card check, skips the rest and returns
+/// `None`.
+fn candidate_readers<'a>(
+    opts: &Options,
+    slots: &'a [ReaderSlot],
+    run: &mut Run,
+) -> Option<Vec<&'a ReaderSlot>> {
+    let Some(want) = &opts.reader else {
+        return Some(slots.iter().collect());
+    };
+    match pick_reader(want, slots) {
+        Ok(slot) => Some(vec![slot]),
+        Err(why) => {
+            run.push(
+                id::CARD,
+                Status::Fail,
+                why,
+                Some("pass one of the reader names listed above with --reader".into()),
+            );
+            run.skip_rest("no reader chosen");
+            None
+        }
+    }
+}
+
+/// No candidate reader holds a card: pushes the failed card check, naming the contactless
+/// readers whose Type B support is missing or not established, and skips the rest.
+fn no_card(candidates: &[&ReaderSlot], platform: &str, libccid: Option<&Libccid>, run: &mut Run) {
+    let names: Vec<String> = candidates
+        .iter()
+        .map(|s| format!("\"{}\"", s.name))
+        .collect();
+    // A reader that may not see Type B at all is the likely cause: say so.
+    let details: Vec<String> = candidates
+        .iter()
+        .filter_map(|s| {
+            let v = readers::assess(&s.name, platform, libccid);
+            (v.kind == Some(ReaderKind::Contactless) && v.type_b != Some(true)).then(|| {
+                format!(
+                    "\"{}\" ({}): ISO 14443 Type B support {}; the My Number Card is Type B",
+                    s.name,
+                    v.model.unwrap_or("?"),
+                    if v.type_b == Some(false) {
+                        "is missing"
+                    } else {
+                        "is not established"
+                    }
+                )
+            })
+        })
+        .collect();
+    run.push_detailed(
+        Check {
+            id: id::CARD,
+            status: Status::Fail,
+            summary: format!("no card in {}", names.join(", ")),
+            fix: Some(
+                "place the My Number Card flat and centred on the contactless reader (or insert it into the \
+                 contact reader) and run doctor again"
+                    .into(),
+            ),
+            details: Vec::new(),
+        },
+        details,
+    );
+    run.skip_rest("no card");
+}
+
+/// Connects to each reader with a card in turn and SELECTs the JPKI-AP: the first card that
+/// answers is chosen; failing that, the first card that answered at all. Returns the chosen
+/// card, the APDUs sent to the cards not chosen, and the connection errors.
+fn connect_card<B: Backend>(
+    backend: &mut B,
+    with_card: &[&ReaderSlot],
+    interference: &mut Interference,
+) -> (Option<Chosen<B::Card>>, usize, Vec<String>) {
     let mut apdus = 0usize;
     let mut chosen: Option<Chosen<B::Card>> = None;
     let mut connect_errors = Vec::new();
-    for slot in &with_card {
+    for slot in with_card {
         let card = match backend.connect(&slot.name) {
             Ok(c) => c,
             Err(e) => {
@@ -627,62 +713,40 @@ fn checklist<B: Backend>(
             }
         }
     }
-    let Some((reader, mut card, jpki_sw)) = chosen else {
-        let exclusive = interference.sharing_violation.is_some();
-        run.push(
-            id::CARD,
-            Status::Fail,
-            format!("could not talk to the card: {}", connect_errors.join("; ")),
-            Some(if exclusive {
-                CULPRITS.to_string()
-            } else {
-                "take the card off the reader, put it back flat and centred, and run doctor again"
-                    .to_string()
-            }),
-        );
-        report.apdus_sent = apdus;
-        if exclusive {
-            run.push(
-                id::EXCLUSIVE_ACCESS,
-                Status::Fail,
-                "another program holds the card exclusively (sharing violation)".into(),
-                Some(CULPRITS.into()),
-            );
-        }
-        run.skip_rest("no connection to the card");
-        return;
-    };
-    report.reader = Some(reader.clone());
+    (chosen, apdus, connect_errors)
+}
+
+/// No card could be talked to: pushes the failed card check (and the exclusive-access
+/// failure on a sharing violation) and skips the rest.
+fn no_connection(
+    connect_errors: &[String],
+    interference: &Interference,
+    apdus: usize,
+    run: &mut Run,
+    report: &mut DoctorReport,
+) {
+    let exclusive = interference.sharing_violation.is_some();
     run.push(
         id::CARD,
-        Status::Ok,
-        format!("card present in \"{reader}\", connected (shared)"),
-        None,
+        Status::Fail,
+        format!("could not talk to the card: {}", connect_errors.join("; ")),
+        Some(if exclusive {
+            CULPRITS.to_string()
+        } else {
+            "take the card off the reader, put it back flat and centred, and run doctor again"
+                .to_string()
+        }),
     );
-
-    // 4. The ATR.
-    let atr_bytes = card.atr().to_vec();
-    atr_check(&atr_bytes, run, report);
-
-    // 5. My Number Card: which of the five applications answer.
-    let (back, mnc_ok) = applications_check(card, jpki_sw, run, report, &mut interference);
-    card = back;
-
-    // 6. Link quality, 7. APDU size.
-    if mnc_ok {
-        link_and_apdu(&mut card, opts, run, report, &mut interference);
-    } else {
-        let why = "not identified as a My Number Card";
-        run.skip(id::LINK, why);
-        run.skip(id::APDU_SIZE, why);
+    report.apdus_sent = apdus;
+    if exclusive {
+        run.push(
+            id::EXCLUSIVE_ACCESS,
+            Status::Fail,
+            "another program holds the card exclusively (sharing violation)".into(),
+            Some(CULPRITS.into()),
+        );
     }
-
-    // 8. Exclusive access.
-    exclusive_check(&interference, card.inner().sent, run);
-    report.apdus_sent = apdus + card.inner().sent;
-    if let Some(a) = report.apdu.as_mut() {
-        a.max_response = card.inner().max_response;
-    }
+    run.skip_rest("no connection to the card");
 }
 
 /// The reader the user named: exact name first, then a case-insensitive substring that
