@@ -127,16 +127,60 @@ fn app_names(r: &Report, f: &Finding) -> (String, String) {
 
 /// One line per finding: what it is, and what to do.
 fn short(f: &Finding, r: &Report) -> Text {
-    let (app_ja, app_en) = app_names(r, f);
     let ef = f.ef.map(|e| format!(" (EF {e})")).unwrap_or_default();
-    let pin = pin_of(r, f);
+    match f.code {
+        code @ (FindingCode::PinBlocked | FindingCode::PinLow | FindingCode::PinNotSet) => {
+            pin_short(code, pin_of(r, f), &ef)
+        }
+        code @ (FindingCode::CertificateExpired
+        | FindingCode::CertificateExpiring
+        | FindingCode::CertificateChainMismatch
+        | FindingCode::CaCertificateExpired) => cert_short(code, cert_of(r, f), &ef),
+        FindingCode::FaceAuthenticationCard => Text::new(
+            "looks like a face-authentication card (no PINs) → nothing to do, unless you set PINs",
+            "顔認証マイナンバーカード（暗証番号なし）のようです → 暗証番号を設定していなければ対応不要",
+        ),
+        FindingCode::ProtectedFileReadable => {
+            let (app_ja, app_en) = app_names(r, f);
+            Text::new(
+                format!(
+                    "{app_en}{ef}: readable without a secret, though it should be protected → see Findings below"
+                ),
+                format!(
+                    "{app_ja}{ef}: 保護されるべきなのに暗証番号なしで読めます → 下の「要対応」を参照"
+                ),
+            )
+        }
+        FindingCode::SigningCertificateNotIssued => Text::new(
+            "no signing certificate → apply at the municipal office if you need one (age 15+)",
+            "署名用電子証明書なし → 必要なら市区町村の窓口で申請（15歳以上）",
+        ),
+        FindingCode::CardExpired => Text::new(
+            "the card has expired → apply for a new card at the municipal office",
+            "カードの有効期限切れ → 市区町村の窓口で新しいカードを申請",
+        ),
+        FindingCode::CertificateNotGenuine => Text::new(
+            "NOT confirmed genuine: no J-LIS root verifies the certificate → see Findings below",
+            "正規のカードと確認できません（J-LISのルートで署名を確認できない）→ 下の「要対応」を参照",
+        ),
+        FindingCode::TestCard => Text::new(
+            "a JPKI test card (O=JPKI-TEST), not a person's card",
+            "JPKIの試験用カード（O=JPKI-TEST）で、個人のカードではありません",
+        ),
+        FindingCode::CaCertificateUnknown => Text::new(
+            "a CA certificate on the card is no J-LIS root this build knows → see Findings below",
+            "カード内の認証局の証明書が既知のJ-LISルートと一致しません → 下の「要対応」を参照",
+        ),
+    }
+}
+
+/// The one line of a PIN finding (`PinBlocked`, `PinLow` or `PinNotSet`; [`short`] sends
+/// no other code here), about `pin` when the report has it.
+fn pin_short(code: FindingCode, pin: Option<&Pin>, ef: &str) -> Text {
     let (pja, pen) = pin.map_or((String::new(), String::new()), |p| {
         (p.label_ja.clone(), p.label_en.clone())
     });
-    let cert = cert_of(r, f);
-    let (cja, cen) = cert.map_or(("", ""), |(ja, en, _)| (ja, en));
-    let days = cert.map_or(0, |(_, _, c)| c.days_until_expiry);
-    match f.code {
+    match code {
         FindingCode::PinBlocked
             if pin.is_some_and(|p| p.reading == Some(KeyReading::BlockedOrNeverSet)) =>
         {
@@ -159,30 +203,25 @@ fn short(f: &Finding, r: &Report) -> Text {
                 format!("{pja}{ef}: 残り{left}回 → 入力に注意、または再設定"),
             )
         }
-        FindingCode::PinNotSet => Text::new(
+        // PinNotSet, the remaining PIN finding.
+        _ => Text::new(
             format!("{pen}{ef}: not set (no certificate issued) → nothing to do"),
             format!("{pja}{ef}: 未設定（証明書なし）→ 対応不要"),
         ),
-        FindingCode::FaceAuthenticationCard => Text::new(
-            "looks like a face-authentication card (no PINs) → nothing to do, unless you set PINs",
-            "顔認証マイナンバーカード（暗証番号なし）のようです → 暗証番号を設定していなければ対応不要",
-        ),
-        FindingCode::ProtectedFileReadable => Text::new(
-            format!(
-                "{app_en}{ef}: readable without a secret, though it should be protected → see Findings below"
-            ),
-            format!(
-                "{app_ja}{ef}: 保護されるべきなのに暗証番号なしで読めます → 下の「要対応」を参照"
-            ),
-        ),
-        FindingCode::SigningCertificateNotIssued => Text::new(
-            "no signing certificate → apply at the municipal office if you need one (age 15+)",
-            "署名用電子証明書なし → 必要なら市区町村の窓口で申請（15歳以上）",
-        ),
-        FindingCode::CardExpired => Text::new(
-            "the card has expired → apply for a new card at the municipal office",
-            "カードの有効期限切れ → 市区町村の窓口で新しいカードを申請",
-        ),
+    }
+}
+
+/// The one line of a certificate finding (`CertificateExpired`, `CertificateExpiring`,
+/// `CertificateChainMismatch` or `CaCertificateExpired`; [`short`] sends no other code
+/// here), about `cert` (its labels and details) when the report has it.
+fn cert_short(
+    code: FindingCode,
+    cert: Option<(&str, &str, &CertificateDetails)>,
+    ef: &str,
+) -> Text {
+    let (cja, cen) = cert.map_or(("", ""), |(ja, en, _)| (ja, en));
+    let days = cert.map_or(0, |(_, _, c)| c.days_until_expiry);
+    match code {
         FindingCode::CertificateExpired => Text::new(
             format!("{cen}{ef}: expired → renew it at the municipal office"),
             format!("{cja}{ef}: 期限切れ → 市区町村の窓口で更新"),
@@ -197,25 +236,14 @@ fn short(f: &Finding, r: &Report) -> Text {
                 "{cja}{ef}: カード内の認証局の証明書で署名されていません → 下の「要対応」を参照"
             ),
         ),
-        FindingCode::CaCertificateExpired => Text::new(
+        // CaCertificateExpired, the remaining certificate finding.
+        _ => Text::new(
             format!(
                 "{cen}{ef}: J-LIS's CA certificate on the card expired (not yours) → nothing to do"
             ),
             format!(
                 "{cja}{ef}: カード内のJ-LIS認証局の証明書の期限切れ（あなたの証明書ではない）→ 対応不要"
             ),
-        ),
-        FindingCode::CertificateNotGenuine => Text::new(
-            "NOT confirmed genuine: no J-LIS root verifies the certificate → see Findings below",
-            "正規のカードと確認できません（J-LISのルートで署名を確認できない）→ 下の「要対応」を参照",
-        ),
-        FindingCode::TestCard => Text::new(
-            "a JPKI test card (O=JPKI-TEST), not a person's card",
-            "JPKIの試験用カード（O=JPKI-TEST）で、個人のカードではありません",
-        ),
-        FindingCode::CaCertificateUnknown => Text::new(
-            "a CA certificate on the card is no J-LIS root this build knows → see Findings below",
-            "カード内の認証局の証明書が既知のJ-LISルートと一致しません → 下の「要対応」を参照",
         ),
     }
 }
