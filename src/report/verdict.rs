@@ -307,4 +307,70 @@ mod tests {
         let en: Vec<&str> = t.top.iter().map(|(_, e)| e.as_str()).collect();
         assert_eq!(en, ["my number", "face", "integrity"]);
     }
+
+    fn pin(reading: Option<KeyReading>, tries: Option<u8>) -> Pin {
+        Pin {
+            ef: crate::card::ids::Ef(0x0018),
+            label_ja: "暗証番号".into(),
+            label_en: "PIN".into(),
+            secret: SecretKind::Memorised,
+            format: "4 digits".into(),
+            max_tries: Some(3),
+            tries_remaining: tries,
+            blocked: tries == Some(0),
+            status: PinStatus::Low,
+            sw: crate::sw::StatusWord::new(0x63, 0xC1),
+            reading,
+        }
+    }
+
+    #[test]
+    fn pin_lines_name_the_pin_and_its_tries() {
+        let ef = " (EF 0018)";
+        let low = pin_short(FindingCode::PinLow, Some(&pin(None, Some(1))), ef);
+        assert_eq!(low.en, "PIN (EF 0018): 1 try left → take care, or reset it");
+        assert_eq!(
+            low.ja,
+            "暗証番号 (EF 0018): 残り1回 → 入力に注意、または再設定"
+        );
+        let blocked = pin_short(FindingCode::PinBlocked, Some(&pin(None, Some(0))), ef);
+        assert_eq!(
+            blocked.en,
+            "PIN (EF 0018): blocked → reset it at the municipal office"
+        );
+        let either = pin_short(
+            FindingCode::PinBlocked,
+            Some(&pin(Some(KeyReading::BlockedOrNeverSet), Some(0))),
+            ef,
+        );
+        assert_eq!(
+            either.en,
+            "PIN (EF 0018): blocked, or never set → reset it at the municipal office"
+        );
+        // Without the PIN in the report: no label, and no tries counted.
+        let bare = pin_short(FindingCode::PinLow, None, ef);
+        assert_eq!(bare.en, " (EF 0018): 0 tries left → take care, or reset it");
+        let not_set = pin_short(FindingCode::PinNotSet, None, "");
+        assert_eq!(not_set.ja, ": 未設定（証明書なし）→ 対応不要");
+    }
+
+    #[test]
+    fn certificate_lines_without_the_certificate_in_the_report() {
+        let ef = " (EF 000A)";
+        let expiring = cert_short(FindingCode::CertificateExpiring, None, ef);
+        assert_eq!(
+            expiring.en,
+            " (EF 000A): expires in 0 days → renew it at the municipal office"
+        );
+        let expired = cert_short(FindingCode::CertificateExpired, None, ef);
+        assert_eq!(expired.ja, " (EF 000A): 期限切れ → 市区町村の窓口で更新");
+        let ca = cert_short(FindingCode::CaCertificateExpired, None, ef);
+        assert!(ca.en.ends_with("(not yours) → nothing to do"), "{}", ca.en);
+        let chain = cert_short(FindingCode::CertificateChainMismatch, None, ef);
+        assert!(
+            chain.en.contains("not signed by the card's own CA"),
+            "{}",
+            chain.en
+        );
+    }
 }
