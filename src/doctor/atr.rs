@@ -1183,4 +1183,97 @@ mod tests {
         assert!(decode_historical(&[]).is_none());
         assert!(decode_historical(&[0x00, 0x01]).is_none());
     }
+
+    #[test]
+    fn interface_bytes_follow_the_y_nibbles() {
+        // T0 = 9x: TA1 and TD1; TD1 = 81 (T=1, TD2 follows); TD2 = 31 (T=1, TA3 and TB3).
+        let atr = bytes("3B 90 11 81 31 FE 45");
+        let mut c = Cursor {
+            bytes: &atr,
+            pos: 2,
+        };
+        let ib = interface_bytes(&mut c, 0x90).unwrap();
+        let names: Vec<&str> = ib.interface.iter().map(|b| b.name.as_str()).collect();
+        assert_eq!(names, ["TA1", "TD1", "TD2", "TA3", "TB3"]);
+        assert_eq!(ib.protocols, [1]);
+        assert_eq!(ib.ta1, Some(0x11));
+        assert_eq!(ib.ifsc, Some(0xFE));
+        assert_eq!(c.pos, atr.len());
+        // No TD1: T=0 only; a byte the nibble announces but the ATR lacks is an error.
+        let mut c = Cursor {
+            bytes: &[0x3B, 0x00],
+            pos: 2,
+        };
+        assert_eq!(interface_bytes(&mut c, 0x00).unwrap().protocols, [0]);
+        let mut c = Cursor {
+            bytes: &[0x3B, 0x10],
+            pos: 2,
+        };
+        assert!(matches!(
+            interface_bytes(&mut c, 0x10),
+            Err(AtrError::Truncated { .. })
+        ));
+    }
+
+    #[test]
+    fn check_character_is_absent_for_t0_only_and_checked_otherwise() {
+        let t0_only = [0x3B, 0x00];
+        let mut c = Cursor {
+            bytes: &t0_only,
+            pos: 2,
+        };
+        assert_eq!(
+            check_character(&mut c, &t0_only, &[0]).unwrap(),
+            Tck::Absent
+        );
+        // 3B 80 01 | TCK: the XOR of 80 01 is 81.
+        let good = [0x3B, 0x80, 0x01, 0x81];
+        let mut c = Cursor {
+            bytes: &good,
+            pos: 3,
+        };
+        assert_eq!(
+            check_character(&mut c, &good, &[1]).unwrap(),
+            Tck::Valid { value: 0x81 }
+        );
+        let bad = [0x3B, 0x80, 0x01, 0x80];
+        let mut c = Cursor {
+            bytes: &bad,
+            pos: 3,
+        };
+        assert_eq!(
+            check_character(&mut c, &bad, &[1]).unwrap(),
+            Tck::Invalid {
+                found: 0x80,
+                expected: 0x81
+            }
+        );
+    }
+
+    #[test]
+    fn the_split_meanings_read_their_bits() {
+        assert_eq!(td_meaning(0x81), "protocol T=1; next: TD");
+        assert_eq!(
+            td_meaning(0x1F),
+            "protocol T=15 (global interface bytes); next: TA"
+        );
+        assert_eq!(td_meaning(0x00), "protocol T=0; next: none");
+        assert_eq!(
+            global_ta_meaning(0xC3),
+            "global: clock stop, no preference; classes A (5 V), B (3 V)"
+        );
+        assert_eq!(
+            global_ta_meaning(0x00),
+            "global: clock stop not supported; classes none stated"
+        );
+        assert_eq!(
+            ta2_meaning(0x81),
+            "specific mode: T=1, cannot change to negotiable mode, parameters from TA1"
+        );
+        assert!(
+            ta1_meaning(0x11).starts_with("Fi = 372, Di = 1"),
+            "{}",
+            ta1_meaning(0x11)
+        );
+    }
 }
