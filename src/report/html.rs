@@ -1376,4 +1376,23 @@ mod tests {
             assert!(h.contains("D392F000260100000001") && h.contains("0018"));
         }
     }
+
+    #[test]
+    fn file_content_joins_the_record_and_the_problem() {
+        let f = |problem: Option<&str>| FileReport {
+            ef: Ef(1),
+            label_ja: String::new(),
+            label_en: String::new(),
+            access: AccessTier::Free,
+            opened_by: Vec::new(),
+            present: Some(true),
+            readable_without_secret: Some(true),
+            size: None,
+            sw: None,
+            details: None,
+            problem: problem.map(String::from),
+        };
+        assert_eq!(file_content(&f(None)), "");
+        assert_eq!(file_content(&f(Some("short read"))), "problem: short read");
+    }
 }
