@@ -324,16 +324,7 @@ impl Cursor<'_> {
 /// TD(i-1) (ISO/IEC 7816-3 §8.3 and §11.4 for T=1, §8.3 T=15 for the global bytes).
 fn meaning(letter: char, i: usize, t_before: Option<u8>, v: u8) -> String {
     match (letter, i, t_before) {
-        ('A', 1, _) => {
-            let (hi, lo) = (v >> 4, v & 0x0F);
-            match (fi(hi), di(lo)) {
-                (Some(f), Some(d)) => format!(
-                    "Fi = {f}, Di = {d} (f max {} MHz; clock rate conversion {f}/{d})",
-                    f_max_mhz(hi).map_or_else(|| "?".into(), |m| m.to_string())
-                ),
-                _ => format!("FI = {hi:X}, DI = {lo:X} (reserved values)"),
-            }
-        }
+        ('A', 1, _) => ta1_meaning(v),
         ('B', 1, _) => "TB1 (VPP, deprecated by ISO/IEC 7816-3:2006)".into(),
         ('C', 1, _) => {
             if v == 0xFF {
@@ -342,20 +333,7 @@ fn meaning(letter: char, i: usize, t_before: Option<u8>, v: u8) -> String {
                 format!("extra guard time N = {v} etu")
             }
         }
-        ('A', 2, _) => format!(
-            "specific mode: T={}{}{}",
-            v & 0x0F,
-            if v & 0x80 != 0 {
-                ", cannot change to negotiable mode"
-            } else {
-                ", may change to negotiable mode"
-            },
-            if v & 0x10 != 0 {
-                ", parameters implicit"
-            } else {
-                ", parameters from TA1"
-            }
-        ),
+        ('A', 2, _) => ta2_meaning(v),
         ('B', 2, _) => "TB2 (VPP, deprecated)".into(),
         ('C', 2, Some(0)) => format!("T=0 waiting time integer WI = {v}"),
         ('A', _, Some(1)) => format!("IFSC = {v} bytes (largest block the card receives, T=1)"),
@@ -364,52 +342,88 @@ fn meaning(letter: char, i: usize, t_before: Option<u8>, v: u8) -> String {
             "T=1 error detection code: {}",
             if v & 0x01 != 0 { "CRC" } else { "LRC" }
         ),
-        ('A', _, Some(15)) => {
-            let stop = match v >> 6 {
-                0 => "clock stop not supported",
-                1 => "clock stop in state L",
-                2 => "clock stop in state H",
-                _ => "clock stop, no preference",
-            };
-            let mut classes = Vec::new();
-            for (bit, name) in [(0x01, "A (5 V)"), (0x02, "B (3 V)"), (0x04, "C (1.8 V)")] {
-                if v & bit != 0 {
-                    classes.push(name);
-                }
-            }
-            format!(
-                "global: {stop}; classes {}",
-                if classes.is_empty() {
-                    "none stated".to_string()
-                } else {
-                    classes.join(", ")
-                }
-            )
-        }
+        ('A', _, Some(15)) => global_ta_meaning(v),
         ('B', _, Some(15)) => format!("global: standard or proprietary use contacts SPU = {v:02X}"),
-        ('D', _, _) => {
-            let t = v & 0x0F;
-            let next: Vec<&str> = [(0x10, "TA"), (0x20, "TB"), (0x40, "TC"), (0x80, "TD")]
-                .into_iter()
-                .filter(|(bit, _)| v & bit != 0)
-                .map(|(_, n)| n)
-                .collect();
-            format!(
-                "protocol T={t}{}; next: {}",
-                if t == 15 {
-                    " (global interface bytes)"
-                } else {
-                    ""
-                },
-                if next.is_empty() {
-                    "none".to_string()
-                } else {
-                    next.join(", ")
-                }
-            )
-        }
+        ('D', _, _) => td_meaning(v),
         _ => "protocol-specific (not decoded)".into(),
     }
+}
+
+/// TA1: Fi and Di (ISO/IEC 7816-3 §8.3).
+fn ta1_meaning(v: u8) -> String {
+    let (hi, lo) = (v >> 4, v & 0x0F);
+    match (fi(hi), di(lo)) {
+        (Some(f), Some(d)) => format!(
+            "Fi = {f}, Di = {d} (f max {} MHz; clock rate conversion {f}/{d})",
+            f_max_mhz(hi).map_or_else(|| "?".into(), |m| m.to_string())
+        ),
+        _ => format!("FI = {hi:X}, DI = {lo:X} (reserved values)"),
+    }
+}
+
+/// TA2: the specific mode byte.
+fn ta2_meaning(v: u8) -> String {
+    format!(
+        "specific mode: T={}{}{}",
+        v & 0x0F,
+        if v & 0x80 != 0 {
+            ", cannot change to negotiable mode"
+        } else {
+            ", may change to negotiable mode"
+        },
+        if v & 0x10 != 0 {
+            ", parameters implicit"
+        } else {
+            ", parameters from TA1"
+        }
+    )
+}
+
+/// The first TA after a T=15 TD: clock stop and voltage classes.
+fn global_ta_meaning(v: u8) -> String {
+    let stop = match v >> 6 {
+        0 => "clock stop not supported",
+        1 => "clock stop in state L",
+        2 => "clock stop in state H",
+        _ => "clock stop, no preference",
+    };
+    let mut classes = Vec::new();
+    for (bit, name) in [(0x01, "A (5 V)"), (0x02, "B (3 V)"), (0x04, "C (1.8 V)")] {
+        if v & bit != 0 {
+            classes.push(name);
+        }
+    }
+    format!(
+        "global: {stop}; classes {}",
+        if classes.is_empty() {
+            "none stated".to_string()
+        } else {
+            classes.join(", ")
+        }
+    )
+}
+
+/// TDi: the protocol and which interface bytes follow.
+fn td_meaning(v: u8) -> String {
+    let t = v & 0x0F;
+    let next: Vec<&str> = [(0x10, "TA"), (0x20, "TB"), (0x40, "TC"), (0x80, "TD")]
+        .into_iter()
+        .filter(|(bit, _)| v & bit != 0)
+        .map(|(_, n)| n)
+        .collect();
+    format!(
+        "protocol T={t}{}; next: {}",
+        if t == 15 {
+            " (global interface bytes)"
+        } else {
+            ""
+        },
+        if next.is_empty() {
+            "none".to_string()
+        } else {
+            next.join(", ")
+        }
+    )
 }
 
 /// The XOR of every byte from T0 to the end (TS excluded): zero when TCK is right.
@@ -434,6 +448,58 @@ pub fn decode(atr: &[u8]) -> Result<Atr, AtrError> {
     };
     let t0 = c.next("T0")?;
     let k = usize::from(t0 & 0x0F);
+    let InterfaceBytes {
+        interface,
+        protocols,
+        ta1,
+        ifsc,
+    } = interface_bytes(&mut c, t0)?;
+    let historical = c.take(k, &format!("the {k} historical byte(s)"))?.to_vec();
+    let tck = check_character(&mut c, atr, &protocols)?;
+    let extra = atr.len() - c.pos;
+    if extra > 0 {
+        return Err(AtrError::Overlong { extra });
+    }
+    let contactless = contactless_form(atr, &historical);
+    let historical_decoded = match &contactless {
+        // Storage and Type B historical bytes are the reader's own structures.
+        Some(Contactless::Storage { .. } | Contactless::TypeB { .. }) => None,
+        _ => decode_historical(&historical),
+    };
+    let (fi_v, di_v) = match ta1 {
+        Some(v) => (fi(v >> 4), di(v & 0x0F)),
+        None => (Some(372), Some(1)),
+    };
+    Ok(Atr {
+        hex: spaced_hex(atr),
+        convention,
+        t0,
+        interface,
+        protocols,
+        fi: fi_v,
+        di: di_v,
+        ifsc,
+        historical_hex: spaced_hex(&historical),
+        historical: historical_decoded,
+        tck,
+        contactless,
+        known: known(atr),
+    })
+}
+
+/// The interface bytes of an ATR and what [`decode`] keeps from them.
+struct InterfaceBytes {
+    interface: Vec<InterfaceByte>,
+    /// The protocols the TDs name, in order, without repeats (T=0 when there is no TD1).
+    protocols: Vec<u8>,
+    ta1: Option<u8>,
+    /// The first TAi (i ≥ 3) after a T=1 TD.
+    ifsc: Option<u8>,
+}
+
+/// Reads the interface bytes that follow T0, as the Y nibbles of T0 and each TD announce
+/// them (ISO/IEC 7816-3 §8.2.3).
+fn interface_bytes(c: &mut Cursor<'_>, t0: u8) -> Result<InterfaceBytes, AtrError> {
     let mut y = t0 >> 4;
     let mut interface = Vec::new();
     let mut protocols: Vec<u8> = Vec::new();
@@ -481,50 +547,29 @@ pub fn decode(atr: &[u8]) -> Result<Atr, AtrError> {
         // No TD1: T=0 is the only protocol (ISO/IEC 7816-3 §8.2.3).
         protocols.push(0);
     }
-    let historical = c.take(k, &format!("the {k} historical byte(s)"))?.to_vec();
-    let tck_expected = protocols.iter().any(|&t| t != 0);
-    let tck = if tck_expected {
-        let found = c.next("TCK")?;
-        let x = xor_from_t0(atr.get(..c.pos).unwrap_or(atr));
-        if x == 0 {
-            Tck::Valid { value: found }
-        } else {
-            Tck::Invalid {
-                found,
-                expected: found ^ x,
-            }
-        }
-    } else {
-        Tck::Absent
-    };
-    let extra = atr.len() - c.pos;
-    if extra > 0 {
-        return Err(AtrError::Overlong { extra });
-    }
-    let contactless = contactless_form(atr, &historical);
-    let historical_decoded = match &contactless {
-        // Storage and Type B historical bytes are the reader's own structures.
-        Some(Contactless::Storage { .. } | Contactless::TypeB { .. }) => None,
-        _ => decode_historical(&historical),
-    };
-    let (fi_v, di_v) = match ta1 {
-        Some(v) => (fi(v >> 4), di(v & 0x0F)),
-        None => (Some(372), Some(1)),
-    };
-    Ok(Atr {
-        hex: spaced_hex(atr),
-        convention,
-        t0,
+    Ok(InterfaceBytes {
         interface,
         protocols,
-        fi: fi_v,
-        di: di_v,
+        ta1,
         ifsc,
-        historical_hex: spaced_hex(&historical),
-        historical: historical_decoded,
-        tck,
-        contactless,
-        known: known(atr),
+    })
+}
+
+/// Reads and checks TCK, present when any protocol other than T=0 is offered.
+fn check_character(c: &mut Cursor<'_>, atr: &[u8], protocols: &[u8]) -> Result<Tck, AtrError> {
+    let tck_expected = protocols.iter().any(|&t| t != 0);
+    if !tck_expected {
+        return Ok(Tck::Absent);
+    }
+    let found = c.next("TCK")?;
+    let x = xor_from_t0(atr.get(..c.pos).unwrap_or(atr));
+    Ok(if x == 0 {
+        Tck::Valid { value: found }
+    } else {
+        Tck::Invalid {
+            found,
+            expected: found ^ x,
+        }
     })
 }
 
@@ -1137,5 +1182,98 @@ mod tests {
         assert!(h.objects[0].value.contains("truncated"));
         assert!(decode_historical(&[]).is_none());
         assert!(decode_historical(&[0x00, 0x01]).is_none());
+    }
+
+    #[test]
+    fn interface_bytes_follow_the_y_nibbles() {
+        // T0 = 9x: TA1 and TD1; TD1 = 81 (T=1, TD2 follows); TD2 = 31 (T=1, TA3 and TB3).
+        let atr = bytes("3B 90 11 81 31 FE 45");
+        let mut c = Cursor {
+            bytes: &atr,
+            pos: 2,
+        };
+        let ib = interface_bytes(&mut c, 0x90).unwrap();
+        let names: Vec<&str> = ib.interface.iter().map(|b| b.name.as_str()).collect();
+        assert_eq!(names, ["TA1", "TD1", "TD2", "TA3", "TB3"]);
+        assert_eq!(ib.protocols, [1]);
+        assert_eq!(ib.ta1, Some(0x11));
+        assert_eq!(ib.ifsc, Some(0xFE));
+        assert_eq!(c.pos, atr.len());
+        // No TD1: T=0 only; a byte the nibble announces but the ATR lacks is an error.
+        let mut c = Cursor {
+            bytes: &[0x3B, 0x00],
+            pos: 2,
+        };
+        assert_eq!(interface_bytes(&mut c, 0x00).unwrap().protocols, [0]);
+        let mut c = Cursor {
+            bytes: &[0x3B, 0x10],
+            pos: 2,
+        };
+        assert!(matches!(
+            interface_bytes(&mut c, 0x10),
+            Err(AtrError::Truncated { .. })
+        ));
+    }
+
+    #[test]
+    fn check_character_is_absent_for_t0_only_and_checked_otherwise() {
+        let t0_only = [0x3B, 0x00];
+        let mut c = Cursor {
+            bytes: &t0_only,
+            pos: 2,
+        };
+        assert_eq!(
+            check_character(&mut c, &t0_only, &[0]).unwrap(),
+            Tck::Absent
+        );
+        // 3B 80 01 | TCK: the XOR of 80 01 is 81.
+        let good = [0x3B, 0x80, 0x01, 0x81];
+        let mut c = Cursor {
+            bytes: &good,
+            pos: 3,
+        };
+        assert_eq!(
+            check_character(&mut c, &good, &[1]).unwrap(),
+            Tck::Valid { value: 0x81 }
+        );
+        let bad = [0x3B, 0x80, 0x01, 0x80];
+        let mut c = Cursor {
+            bytes: &bad,
+            pos: 3,
+        };
+        assert_eq!(
+            check_character(&mut c, &bad, &[1]).unwrap(),
+            Tck::Invalid {
+                found: 0x80,
+                expected: 0x81
+            }
+        );
+    }
+
+    #[test]
+    fn the_split_meanings_read_their_bits() {
+        assert_eq!(td_meaning(0x81), "protocol T=1; next: TD");
+        assert_eq!(
+            td_meaning(0x1F),
+            "protocol T=15 (global interface bytes); next: TA"
+        );
+        assert_eq!(td_meaning(0x00), "protocol T=0; next: none");
+        assert_eq!(
+            global_ta_meaning(0xC3),
+            "global: clock stop, no preference; classes A (5 V), B (3 V)"
+        );
+        assert_eq!(
+            global_ta_meaning(0x00),
+            "global: clock stop not supported; classes none stated"
+        );
+        assert_eq!(
+            ta2_meaning(0x81),
+            "specific mode: T=1, cannot change to negotiable mode, parameters from TA1"
+        );
+        assert!(
+            ta1_meaning(0x11).starts_with("Fi = 372, Di = 1"),
+            "{}",
+            ta1_meaning(0x11)
+        );
     }
 }

@@ -465,6 +465,73 @@ fn checklist<B: Backend>(
     report: &mut DoctorReport,
 ) {
     // 1. The service.
+    if !service_check(backend, run) {
+        return;
+    }
+
+    // 2. Readers.
+    let libccid = backend.libccid();
+    let Some(slots) = list_readers(backend, platform, libccid.as_ref(), run) else {
+        return;
+    };
+    readers_check(&slots, platform, libccid.as_ref(), run, report);
+
+    // 3. Choose the reader and the card.
+    let Some(candidates) = candidate_readers(opts, &slots, run) else {
+        return;
+    };
+    let with_card: Vec<&ReaderSlot> = candidates
+        .iter()
+        .copied()
+        .filter(|s| s.atr.is_some())
+        .collect();
+    if with_card.is_empty() {
+        no_card(&candidates, platform, libccid.as_ref(), run);
+        return;
+    }
+
+    let mut interference = Interference::default();
+    let (chosen, apdus, connect_errors) = connect_card(backend, &with_card, &mut interference);
+    let Some((reader, mut card, jpki_sw)) = chosen else {
+        no_connection(&connect_errors, &interference, apdus, run, report);
+        return;
+    };
+    report.reader = Some(reader.clone());
+    run.push(
+        id::CARD,
+        Status::Ok,
+        format!("card present in \"{reader}\", connected (shared)"),
+        None,
+    );
+
+    // 4. The ATR.
+    let atr_bytes = card.atr().to_vec();
+    atr_check(&atr_bytes, run, report);
+
+    // 5. My Number Card: which of the five applications answer.
+    let (back, mnc_ok) = applications_check(card, jpki_sw, run, report, &mut interference);
+    card = back;
+
+    // 6. Link quality, 7. APDU size.
+    if mnc_ok {
+        link_and_apdu(&mut card, opts, run, report, &mut interference);
+    } else {
+        let why = "not identified as a My Number Card";
+        run.skip(id::LINK, why);
+        run.skip(id::APDU_SIZE, why);
+    }
+
+    // 8. Exclusive access.
+    exclusive_check(&interference, card.inner().sent, run);
+    report.apdus_sent = apdus + card.inner().sent;
+    if let Some(a) = report.apdu.as_mut() {
+        a.max_response = card.inner().max_response;
+    }
+}
+
+/// Check 1: whether the PC/SC service answers. On failure, pushes the diagnosis, skips the
+/// rest and returns `false`.
+fn service_check<B: Backend>(backend: &mut B, run: &mut Run) -> bool {
     let probe = match backend.establish() {
         Ok(()) => PcscProbe::Reachable,
         Err(e) => PcscProbe::from_error(&e),
@@ -473,7 +540,7 @@ fn checklist<B: Backend>(
         let diag = service::diagnose(&backend.service_facts(probe));
         run.push(id::SERVICE, Status::Fail, diag.summary, diag.fix);
         run.skip_rest("the PC/SC service is not reachable");
-        return;
+        return false;
     }
     run.push(
         id::SERVICE,
@@ -481,110 +548,129 @@ fn checklist<B: Backend>(
         "the PC/SC service answered".into(),
         None,
     );
+    true
+}
 
-    // 2. Readers.
-    let libccid = backend.libccid();
-    let slots = match backend.readers() {
-        Ok(s) => s,
-        Err(e) => {
-            let hints = readers::missing_hints(platform, libccid.as_ref());
-            let details: Vec<String> = hints
-                .iter()
-                .map(|h| format!("{}: {} (fix: {})", h.model, h.what, h.fix))
-                .collect();
-            let summary = match e {
-                TransportError::NoReaders => "no reader is listed by the PC/SC service".to_string(),
-                other => format!("listing readers failed: {other}"),
-            };
-            run.push_detailed(
-                Check {
-                    id: id::READERS,
-                    status: Status::Fail,
-                    summary,
-                    fix: Some(
-                        "plug in a PC/SC reader that supports ISO 14443 Type B (contactless) or a contact reader; \
-                         a reader that is plugged in but not listed has no driver (see the lines above)"
-                            .into(),
-                    ),
-                    details: Vec::new(),
-                },
-                details,
-            );
-            run.skip_rest("no reader");
-            return;
-        }
+/// Lists the readers; when that fails, pushes the failed readers check (with the hints for
+/// readers that may lack a driver), skips the rest and returns `None`.
+fn list_readers<B: Backend>(
+    backend: &mut B,
+    platform: &str,
+    libccid: Option<&Libccid>,
+    run: &mut Run,
+) -> Option<Vec<ReaderSlot>> {
+    let e = match backend.readers() {
+        Ok(s) => return Some(s),
+        Err(e) => e,
     };
-    readers_check(&slots, platform, libccid.as_ref(), run, report);
-
-    // 3. Choose the reader and the card.
-    let candidates: Vec<&ReaderSlot> = match &opts.reader {
-        Some(want) => match pick_reader(want, &slots) {
-            Ok(slot) => vec![slot],
-            Err(why) => {
-                run.push(
-                    id::CARD,
-                    Status::Fail,
-                    why,
-                    Some("pass one of the reader names listed above with --reader".into()),
-                );
-                run.skip_rest("no reader chosen");
-                return;
-            }
-        },
-        None => slots.iter().collect(),
-    };
-    let with_card: Vec<&ReaderSlot> = candidates
+    let hints = readers::missing_hints(platform, libccid);
+    let details: Vec<String> = hints
         .iter()
-        .copied()
-        .filter(|s| s.atr.is_some())
+        .map(|h| format!("{}: {} (fix: {})", h.model, h.what, h.fix))
         .collect();
-    if with_card.is_empty() {
-        let names: Vec<String> = candidates
-            .iter()
-            .map(|s| format!("\"{}\"", s.name))
-            .collect();
-        // A reader that may not see Type B at all is the likely cause: say so.
-        let details: Vec<String> = candidates
-            .iter()
-            .filter_map(|s| {
-                let v = readers::assess(&s.name, platform, libccid.as_ref());
-                (v.kind == Some(ReaderKind::Contactless) && v.type_b != Some(true)).then(|| {
-                    format!(
-                        "\"{}\" ({}): ISO 14443 Type B support {}; the My Number Card is Type B",
-                        s.name,
-                        v.model.unwrap_or("?"),
-                        if v.type_b == Some(false) {
-                            "is missing"
-                        } else {
-                            "is not established"
-                        }
-                    )
-                })
-            })
-            .collect();
-        run.push_detailed(
-            Check {
-                id: id::CARD,
-                status: Status::Fail,
-                summary: format!("no card in {}", names.join(", ")),
-                fix: Some(
-                    "place the My Number Card flat and centred on the contactless reader (or insert it into the \
-                     contact reader) and run doctor again"
-                        .into(),
-                ),
-                details: Vec::new(),
-            },
-            details,
-        );
-        run.skip_rest("no card");
-        return;
-    }
+    let summary = match e {
+        TransportError::NoReaders => "no reader is listed by the PC/SC service".to_string(),
+        other => format!("listing readers failed: {other}"),
+    };
+    run.push_detailed(
+        Check {
+            id: id::READERS,
+            status: Status::Fail,
+            summary,
+            fix: Some(
+                "plug in a PC/SC reader that supports ISO 14443 Type B (contactless) or a contact reader; \
+                 a reader that is plugged in but not listed has no driver (see the lines above)"
+                    .into(),
+            ),
+            details: Vec::new(),
+        },
+        details,
+    );
+    run.skip_rest("no reader");
+    None
+}
 
-    let mut interference = Interference::default();
+/// The readers to look for a card in: the one `--reader` names, or all of them. When the
+/// name matches no single reader, pushes the failed card check, skips the rest and returns
+/// `None`.
+fn candidate_readers<'a>(
+    opts: &Options,
+    slots: &'a [ReaderSlot],
+    run: &mut Run,
+) -> Option<Vec<&'a ReaderSlot>> {
+    let Some(want) = &opts.reader else {
+        return Some(slots.iter().collect());
+    };
+    match pick_reader(want, slots) {
+        Ok(slot) => Some(vec![slot]),
+        Err(why) => {
+            run.push(
+                id::CARD,
+                Status::Fail,
+                why,
+                Some("pass one of the reader names listed above with --reader".into()),
+            );
+            run.skip_rest("no reader chosen");
+            None
+        }
+    }
+}
+
+/// No candidate reader holds a card: pushes the failed card check, naming the contactless
+/// readers whose Type B support is missing or not established, and skips the rest.
+fn no_card(candidates: &[&ReaderSlot], platform: &str, libccid: Option<&Libccid>, run: &mut Run) {
+    let names: Vec<String> = candidates
+        .iter()
+        .map(|s| format!("\"{}\"", s.name))
+        .collect();
+    // A reader that may not see Type B at all is the likely cause: say so.
+    let details: Vec<String> = candidates
+        .iter()
+        .filter_map(|s| {
+            let v = readers::assess(&s.name, platform, libccid);
+            (v.kind == Some(ReaderKind::Contactless) && v.type_b != Some(true)).then(|| {
+                format!(
+                    "\"{}\" ({}): ISO 14443 Type B support {}; the My Number Card is Type B",
+                    s.name,
+                    v.model.unwrap_or("?"),
+                    if v.type_b == Some(false) {
+                        "is missing"
+                    } else {
+                        "is not established"
+                    }
+                )
+            })
+        })
+        .collect();
+    run.push_detailed(
+        Check {
+            id: id::CARD,
+            status: Status::Fail,
+            summary: format!("no card in {}", names.join(", ")),
+            fix: Some(
+                "place the My Number Card flat and centred on the contactless reader (or insert it into the \
+                 contact reader) and run doctor again"
+                    .into(),
+            ),
+            details: Vec::new(),
+        },
+        details,
+    );
+    run.skip_rest("no card");
+}
+
+/// Connects to each reader with a card in turn and SELECTs the JPKI-AP: the first card that
+/// answers is chosen; failing that, the first card that answered at all. Returns the chosen
+/// card, the APDUs sent to the cards not chosen, and the connection errors.
+fn connect_card<B: Backend>(
+    backend: &mut B,
+    with_card: &[&ReaderSlot],
+    interference: &mut Interference,
+) -> (Option<Chosen<B::Card>>, usize, Vec<String>) {
     let mut apdus = 0usize;
     let mut chosen: Option<Chosen<B::Card>> = None;
     let mut connect_errors = Vec::new();
-    for slot in &with_card {
+    for slot in with_card {
         let card = match backend.connect(&slot.name) {
             Ok(c) => c,
             Err(e) => {
@@ -627,62 +713,40 @@ fn checklist<B: Backend>(
             }
         }
     }
-    let Some((reader, mut card, jpki_sw)) = chosen else {
-        let exclusive = interference.sharing_violation.is_some();
-        run.push(
-            id::CARD,
-            Status::Fail,
-            format!("could not talk to the card: {}", connect_errors.join("; ")),
-            Some(if exclusive {
-                CULPRITS.to_string()
-            } else {
-                "take the card off the reader, put it back flat and centred, and run doctor again"
-                    .to_string()
-            }),
-        );
-        report.apdus_sent = apdus;
-        if exclusive {
-            run.push(
-                id::EXCLUSIVE_ACCESS,
-                Status::Fail,
-                "another program holds the card exclusively (sharing violation)".into(),
-                Some(CULPRITS.into()),
-            );
-        }
-        run.skip_rest("no connection to the card");
-        return;
-    };
-    report.reader = Some(reader.clone());
+    (chosen, apdus, connect_errors)
+}
+
+/// No card could be talked to: pushes the failed card check (and the exclusive-access
+/// failure on a sharing violation) and skips the rest.
+fn no_connection(
+    connect_errors: &[String],
+    interference: &Interference,
+    apdus: usize,
+    run: &mut Run,
+    report: &mut DoctorReport,
+) {
+    let exclusive = interference.sharing_violation.is_some();
     run.push(
         id::CARD,
-        Status::Ok,
-        format!("card present in \"{reader}\", connected (shared)"),
-        None,
+        Status::Fail,
+        format!("could not talk to the card: {}", connect_errors.join("; ")),
+        Some(if exclusive {
+            CULPRITS.to_string()
+        } else {
+            "take the card off the reader, put it back flat and centred, and run doctor again"
+                .to_string()
+        }),
     );
-
-    // 4. The ATR.
-    let atr_bytes = card.atr().to_vec();
-    atr_check(&atr_bytes, run, report);
-
-    // 5. My Number Card: which of the five applications answer.
-    let (back, mnc_ok) = applications_check(card, jpki_sw, run, report, &mut interference);
-    card = back;
-
-    // 6. Link quality, 7. APDU size.
-    if mnc_ok {
-        link_and_apdu(&mut card, opts, run, report, &mut interference);
-    } else {
-        let why = "not identified as a My Number Card";
-        run.skip(id::LINK, why);
-        run.skip(id::APDU_SIZE, why);
+    report.apdus_sent = apdus;
+    if exclusive {
+        run.push(
+            id::EXCLUSIVE_ACCESS,
+            Status::Fail,
+            "another program holds the card exclusively (sharing violation)".into(),
+            Some(CULPRITS.into()),
+        );
     }
-
-    // 8. Exclusive access.
-    exclusive_check(&interference, card.inner().sent, run);
-    report.apdus_sent = apdus + card.inner().sent;
-    if let Some(a) = report.apdu.as_mut() {
-        a.max_response = card.inner().max_response;
-    }
+    run.skip_rest("no connection to the card");
 }
 
 /// The reader the user named: exact name first, then a case-insensitive substring that
@@ -796,47 +860,8 @@ fn atr_check(bytes: &[u8], run: &mut Run, report: &mut DoctorReport) {
                 atr::Tck::Invalid { .. } => Some(false),
             };
             let note = atr::my_number_hint(&a);
-            let mut details = vec![format!(
-                "TS {:?}, T0 {:02X}; protocols {}",
-                a.convention,
-                a.t0,
-                a.protocols
-                    .iter()
-                    .map(|t| format!("T={t}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )];
-            for b in &a.interface {
-                details.push(format!("{} = {:02X}: {}", b.name, b.value, b.meaning));
-            }
-            if !a.historical_hex.is_empty() {
-                details.push(format!("historical bytes: {}", a.historical_hex));
-            }
-            if let Some(c) = &a.contactless {
-                details.push(format!("contactless (PC/SC part 3): {}", c.describe()));
-            }
-            details.push(note.clone());
-            let (status, summary, fix) = match a.tck {
-                atr::Tck::Invalid { found, expected } => (
-                    Status::Warn,
-                    format!("{hex}: TCK is {found:02X}, the bytes give {expected:02X}"),
-                    Some(
-                        "a byte of the ATR was corrupted between card and reader: re-seat the card (or clean its contacts) and run doctor again"
-                            .to_string(),
-                    ),
-                ),
-                _ => (
-                    Status::Ok,
-                    format!(
-                        "{hex} ({}, {})",
-                        a.interface_kind(),
-                        a.contactless
-                            .as_ref()
-                            .map_or_else(|| "ISO 7816-3".to_string(), atr::Contactless::describe)
-                    ),
-                    None,
-                ),
-            };
+            let details = atr_details(&a, &note);
+            let (status, summary, fix) = atr_verdict(&a, &hex);
             report.atr = Some(AtrInfo {
                 hex,
                 interface: a.interface_kind(),
@@ -858,25 +883,82 @@ fn atr_check(bytes: &[u8], run: &mut Run, report: &mut DoctorReport) {
                 details,
             );
         }
-        Err(e) => {
-            report.atr = Some(AtrInfo {
-                hex: hex.clone(),
-                interface: "unknown",
-                card_type: "unknown",
-                tck_valid: None,
-                known_my_number_card: None,
-                note: String::new(),
-                error: Some(e.to_string()),
-                decoded: None,
-            });
-            run.push(
-                id::ATR,
-                Status::Warn,
-                format!("{hex}: not a well-formed ATR ({e})"),
-                Some("re-seat the card and run doctor again; if it persists, the reader or card is faulty".into()),
-            );
-        }
+        Err(e) => atr_malformed(hex, &e, run, report),
     }
+}
+
+/// The ATR check's detail lines: the protocols, each interface byte, the historical bytes,
+/// the contactless part, and the My Number Card hint.
+fn atr_details(a: &atr::Atr, note: &str) -> Vec<String> {
+    let mut details = vec![format!(
+        "TS {:?}, T0 {:02X}; protocols {}",
+        a.convention,
+        a.t0,
+        a.protocols
+            .iter()
+            .map(|t| format!("T={t}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )];
+    for b in &a.interface {
+        details.push(format!("{} = {:02X}: {}", b.name, b.value, b.meaning));
+    }
+    if !a.historical_hex.is_empty() {
+        details.push(format!("historical bytes: {}", a.historical_hex));
+    }
+    if let Some(c) = &a.contactless {
+        details.push(format!("contactless (PC/SC part 3): {}", c.describe()));
+    }
+    details.push(note.to_string());
+    details
+}
+
+/// The ATR check's status, summary and fix: a wrong TCK warns, anything else is ok.
+fn atr_verdict(a: &atr::Atr, hex: &str) -> (Status, String, Option<String>) {
+    match a.tck {
+        atr::Tck::Invalid { found, expected } => (
+            Status::Warn,
+            format!("{hex}: TCK is {found:02X}, the bytes give {expected:02X}"),
+            Some(
+                "a byte of the ATR was corrupted between card and reader: re-seat the card (or clean its contacts) and run doctor again"
+                    .to_string(),
+            ),
+        ),
+        _ => (
+            Status::Ok,
+            format!(
+                "{hex} ({}, {})",
+                a.interface_kind(),
+                a.contactless
+                    .as_ref()
+                    .map_or_else(|| "ISO 7816-3".to_string(), atr::Contactless::describe)
+            ),
+            None,
+        ),
+    }
+}
+
+/// An ATR that does not decode: records the error and warns.
+fn atr_malformed(hex: String, e: &atr::AtrError, run: &mut Run, report: &mut DoctorReport) {
+    report.atr = Some(AtrInfo {
+        hex: hex.clone(),
+        interface: "unknown",
+        card_type: "unknown",
+        tck_valid: None,
+        known_my_number_card: None,
+        note: String::new(),
+        error: Some(e.to_string()),
+        decoded: None,
+    });
+    run.push(
+        id::ATR,
+        Status::Warn,
+        format!("{hex}: not a well-formed ATR ({e})"),
+        Some(
+            "re-seat the card and run doctor again; if it persists, the reader or card is faulty"
+                .into(),
+        ),
+    );
 }
 
 /// SELECTs the JPKI-AP through a session over the guard; a `6F00` (the first command after
@@ -900,30 +982,57 @@ fn applications_check<T: Transport>(
     interference: &mut Interference,
 ) -> (ReadOnly<T>, bool) {
     if !jpki_sw.is_ok() {
-        let not_found = matches!(
-            jpki_sw.kind(),
-            SwKind::NotFound | SwKind::InsNotSupported | SwKind::ClaNotSupported
-        );
-        run.push(
-            id::MY_NUMBER_CARD,
-            Status::Fail,
-            if not_found {
-                format!(
-                    "not a My Number Card: the JPKI-AP is not there (SELECT answered {jpki_sw})"
-                )
-            } else {
-                format!("the card did not answer the JPKI-AP SELECT clearly ({jpki_sw})")
-            },
-            Some(if not_found {
-                "put the My Number Card (not another card) on the reader".into()
-            } else {
-                "take the card off, put it back flat and centred, and run doctor again".into()
-            }),
-        );
+        not_my_number_card(jpki_sw, run);
         return (card, false);
     }
     let mut session = Session::new(card);
-    let mut answered = Vec::new();
+    let (n, details, problem) = probe_applications(&mut session, report, interference);
+    let card = ReadOnly::new(session.into_transport());
+    let (status, summary, fix) = applications_verdict(problem, n);
+    let ok = status != Status::Fail;
+    run.push_detailed(
+        Check {
+            id: id::MY_NUMBER_CARD,
+            status,
+            summary,
+            fix,
+            details: Vec::new(),
+        },
+        details,
+    );
+    (card, ok)
+}
+
+/// The JPKI-AP SELECT did not succeed: pushes the failed My Number Card check.
+fn not_my_number_card(jpki_sw: StatusWord, run: &mut Run) {
+    let not_found = matches!(
+        jpki_sw.kind(),
+        SwKind::NotFound | SwKind::InsNotSupported | SwKind::ClaNotSupported
+    );
+    run.push(
+        id::MY_NUMBER_CARD,
+        Status::Fail,
+        if not_found {
+            format!("not a My Number Card: the JPKI-AP is not there (SELECT answered {jpki_sw})")
+        } else {
+            format!("the card did not answer the JPKI-AP SELECT clearly ({jpki_sw})")
+        },
+        Some(if not_found {
+            "put the My Number Card (not another card) on the reader".into()
+        } else {
+            "take the card off, put it back flat and centred, and run doctor again".into()
+        }),
+    );
+}
+
+/// SELECTs each application in turn, recording the answers in the report; stops when the
+/// card is lost. Returns how many answered, the detail lines, and the first transport error.
+fn probe_applications<T: Transport>(
+    session: &mut Session<T>,
+    report: &mut DoctorReport,
+    interference: &mut Interference,
+) -> (usize, Vec<String>, Option<String>) {
+    let mut answered = 0usize;
     let mut details = Vec::new();
     let mut problem = None;
     for app in APPLICATIONS {
@@ -939,7 +1048,7 @@ fn applications_check<T: Transport>(
             }
         };
         if selected {
-            answered.push(app.name_en);
+            answered += 1;
         }
         details.push(format!(
             "{}: {}",
@@ -961,9 +1070,12 @@ fn applications_check<T: Transport>(
             break;
         }
     }
-    let n = answered.len();
-    let card = ReadOnly::new(session.into_transport());
-    let (status, summary, fix) = if let Some(p) = problem {
+    (answered, details, problem)
+}
+
+/// The My Number Card check's status, summary and fix from the applications probe.
+fn applications_verdict(problem: Option<String>, n: usize) -> (Status, String, Option<String>) {
+    if let Some(p) = problem {
         (
             Status::Fail,
             format!("the card stopped answering while its applications were probed ({p})"),
@@ -988,19 +1100,7 @@ fn applications_check<T: Transport>(
                     .to_string(),
             ),
         )
-    };
-    let ok = status != Status::Fail;
-    run.push_detailed(
-        Check {
-            id: id::MY_NUMBER_CARD,
-            status,
-            summary,
-            fix,
-            details: Vec::new(),
-        },
-        details,
-    );
-    (card, ok)
+    }
 }
 
 /// One timed command through the guard, parsed.
@@ -1028,7 +1128,36 @@ fn link_and_apdu<T: Transport>(
     report: &mut DoctorReport,
     interference: &mut Interference,
 ) {
-    // Select the probe file: JPKI-AP, then EF 0002 (both plain SELECTs).
+    if !select_probe_file(card, run, interference) {
+        return;
+    }
+
+    let n = opts.round_trips.min(MAX_ROUND_TRIPS);
+    let samples = link_probe(card, n, interference);
+    let stats = link::stats(&samples);
+    let card_lost = stats.card_lost;
+    if n == 0 {
+        run.skip(id::LINK, "--round-trips 0");
+    } else {
+        let (status, summary, fix) = link::verdict(&stats);
+        run.push(id::LINK, status, summary, fix);
+    }
+    let short = stats.answered > 0;
+    report.link = Some(stats);
+    if card_lost {
+        run.skip(id::APDU_SIZE, "the card was lost during the link probe");
+        return;
+    }
+    apdu_size_check(card, short, run, report, interference);
+}
+
+/// Selects the probe file: JPKI-AP, then EF [`PROBE_EF`] (both plain SELECTs). On failure,
+/// pushes the failed link check, skips the APDU-size check and returns `false`.
+fn select_probe_file<T: Transport>(
+    card: &mut ReadOnly<T>,
+    run: &mut Run,
+    interference: &mut Interference,
+) -> bool {
     let select_ef = {
         let [hi, lo] = PROBE_EF.to_be_bytes();
         vec![0x00, 0xA4, 0x02, 0x0C, 0x02, hi, lo]
@@ -1053,7 +1182,7 @@ fn link_and_apdu<T: Transport>(
                     ),
                 );
                 run.skip(id::APDU_SIZE, "the probe file could not be selected");
-                return;
+                return false;
             }
             Err(e) => {
                 let gone = lost(&e);
@@ -1074,73 +1203,87 @@ fn link_and_apdu<T: Transport>(
                         "the probe file could not be selected"
                     },
                 );
-                return;
+                return false;
             }
         }
     }
+    true
+}
 
-    let n = opts.round_trips.min(MAX_ROUND_TRIPS);
+/// The link probe: up to `n` timed [`LINK_PROBE`] round trips, stopping when the card is lost.
+fn link_probe<T: Transport>(
+    card: &mut ReadOnly<T>,
+    n: usize,
+    interference: &mut Interference,
+) -> Vec<Sample> {
     let mut samples = Vec::with_capacity(n);
     let mut first: Option<Vec<u8>> = None;
     for _ in 0..n {
-        let (mut elapsed, mut r) = timed(card, &LINK_PROBE);
-        let mut retried = false;
-        if matches!(&r, Err(e) if !lost(e)) {
-            // One retry for a transient transport error; the time is the two together.
-            let (e2, r2) = timed(card, &LINK_PROBE);
-            elapsed += e2;
-            r = r2;
-            retried = true;
-        }
-        let outcome = match r {
-            Ok(resp) if resp.sw.is_ok() => {
-                match &first {
-                    None => first = Some(resp.data.clone()),
-                    Some(f) if *f != resp.data => interference.changed_answers += 1,
-                    Some(_) => {}
-                }
-                if retried {
-                    Outcome::Retried
-                } else {
-                    Outcome::Ok
-                }
-            }
-            Ok(resp) => {
-                // The same READ BINARY of the same EF answered an error: someone moved the
-                // selection, or the card is misbehaving.
-                interference.changed_answers += 1;
-                Outcome::Error(format!("status {}", resp.sw))
-            }
-            Err(e) if lost(&e) => {
-                if matches!(e, TransportError::CardReset) {
-                    interference.reset = Some(e.to_string());
-                }
-                Outcome::CardLost
-            }
-            Err(e) => Outcome::Error(e.to_string()),
-        };
-        let stop = outcome == Outcome::CardLost;
-        samples.push(Sample { elapsed, outcome });
+        let sample = link_round_trip(card, &mut first, interference);
+        let stop = sample.outcome == Outcome::CardLost;
+        samples.push(sample);
         if stop {
             break;
         }
     }
-    let stats = link::stats(&samples);
-    let card_lost = stats.card_lost;
-    if n == 0 {
-        run.skip(id::LINK, "--round-trips 0");
-    } else {
-        let (status, summary, fix) = link::verdict(&stats);
-        run.push(id::LINK, status, summary, fix);
-    }
-    let short = stats.answered > 0;
-    report.link = Some(stats);
-    if card_lost {
-        run.skip(id::APDU_SIZE, "the card was lost during the link probe");
-        return;
-    }
+    samples
+}
 
-    // APDU size: one extended READ BINARY.
+/// One round trip of the link probe, retried once on a transient transport error (the time
+/// is the two together). An answer unlike the `first` one counts as interference.
+fn link_round_trip<T: Transport>(
+    card: &mut ReadOnly<T>,
+    first: &mut Option<Vec<u8>>,
+    interference: &mut Interference,
+) -> Sample {
+    let (mut elapsed, mut r) = timed(card, &LINK_PROBE);
+    let mut retried = false;
+    if matches!(&r, Err(e) if !lost(e)) {
+        // One retry for a transient transport error; the time is the two together.
+        let (e2, r2) = timed(card, &LINK_PROBE);
+        elapsed += e2;
+        r = r2;
+        retried = true;
+    }
+    let outcome = match r {
+        Ok(resp) if resp.sw.is_ok() => {
+            match first {
+                None => *first = Some(resp.data.clone()),
+                Some(f) if *f != resp.data => interference.changed_answers += 1,
+                Some(_) => {}
+            }
+            if retried {
+                Outcome::Retried
+            } else {
+                Outcome::Ok
+            }
+        }
+        Ok(resp) => {
+            // The same READ BINARY of the same EF answered an error: someone moved the
+            // selection, or the card is misbehaving.
+            interference.changed_answers += 1;
+            Outcome::Error(format!("status {}", resp.sw))
+        }
+        Err(e) if lost(&e) => {
+            if matches!(e, TransportError::CardReset) {
+                interference.reset = Some(e.to_string());
+            }
+            Outcome::CardLost
+        }
+        Err(e) => Outcome::Error(e.to_string()),
+    };
+    Sample { elapsed, outcome }
+}
+
+/// Check 7, APDU size: one extended READ BINARY; `short` says whether short APDUs worked in
+/// the link probe.
+fn apdu_size_check<T: Transport>(
+    card: &mut ReadOnly<T>,
+    short: bool,
+    run: &mut Run,
+    report: &mut DoctorReport,
+    interference: &mut Interference,
+) {
     let probe = extended_probe();
     let atr_claims = report
         .atr

@@ -848,125 +848,151 @@ fn applications(p: &mut Page<'_>) {
     let h = p.bi("アプリケーションの詳細", "Applications in full");
     let _ = writeln!(p.out, "<section id=\"applications\">\n<h2>{h}</h2>");
     if let Some(mf) = &r.master_file {
-        let t = p.bi("マスターファイル (MF)", "Master file (MF)");
-        let _ = writeln!(
-            p.out,
-            "<h3>{t} <small class=\"mono\">SELECT ISD {}</small></h3>",
-            mf.select_sw
-        );
-        let (h1, h2) = (p.bi("値", "value"), p.bi("項目", "item"));
-        let _ = writeln!(
-            p.out,
-            "<table>\n<thead><tr><th>GET DATA</th><th>{h1}</th><th>SW</th><th>{h2}</th></tr></thead>\n<tbody>"
-        );
-        for obj in &mf.objects {
-            let lb = p.bi(&obj.label_ja, &obj.label_en);
-            let _ = writeln!(
-                p.out,
-                "<tr><td class=\"mono\">{}</td><td class=\"mono wrap\">{}</td><td class=\"mono\">{}</td><td>{lb}</td></tr>",
-                obj.tag,
-                obj.value
-                    .as_deref()
-                    .map(escape)
-                    .unwrap_or_else(|| "-".into()),
-                obj.sw
-            );
-        }
-        p.push("</tbody>\n</table>\n");
+        master_file_table(p, mf);
     }
     for app in &r.applications {
-        let name = p.bi(&app.name_ja, &app.name_en);
-        let state = if app.present {
-            format!("present ({})", app.select_sw)
-        } else {
-            format!("ABSENT ({})", app.select_sw)
-        };
-        let _ = writeln!(
-            p.out,
-            "<h3 id=\"full-{}\">{name} <small class=\"mono\">AID {} · {}</small></h3>",
-            app_key(app.id),
-            app.aid,
-            escape(&state)
-        );
-        if let Some(n) = &app.note {
-            let _ = writeln!(p.out, "<p><em>note:</em> {}</p>", escape(n));
-        }
-        if !app.pins.is_empty() {
-            let hs = [
-                "EF".to_string(),
-                p.bi("残り / 上限", "tries left / limit"),
-                p.bi("状態", "status"),
-                "SW".to_string(),
-                p.bi("種類", "kind"),
-                p.bi("形式", "format"),
-                p.bi("名前", "name"),
-            ];
-            let _ = write!(p.out, "<table>\n<thead><tr>");
-            for h in &hs {
-                let _ = write!(p.out, "<th>{h}</th>");
-            }
-            p.push("</tr></thead>\n<tbody>\n");
-            for pin in &app.pins {
-                let (_, ja, en) = pin_state(pin);
-                let st = p.bi(&ja, &en);
-                let (kja, ken) = secret_words(pin.secret);
-                let kind = p.bi(kja, ken);
-                let lb = p.bi(&pin.label_ja, &pin.label_en);
-                let _ = writeln!(
-                    p.out,
-                    "<tr><td class=\"mono\">{}</td><td class=\"num mono\">{}</td><td>{st}</td><td class=\"mono\">{}</td><td>{kind}</td><td>{}</td><td>{lb}</td></tr>",
-                    pin.ef,
-                    tries_text(pin),
-                    pin.sw,
-                    escape(&pin.format)
-                );
-            }
-            p.push("</tbody>\n</table>\n");
-        }
-        if !app.files.is_empty() {
-            let hs = [
-                "EF".to_string(),
-                p.bi("区分", "tier"),
-                p.bi("開く鍵", "opened by"),
-                p.bi("秘密なしで読めたか", "read without a secret"),
-                p.bi("名前", "name"),
-                p.bi("内容", "content"),
-            ];
-            let _ = write!(p.out, "<table>\n<thead><tr>");
-            for h in &hs {
-                let _ = write!(p.out, "<th>{h}</th>");
-            }
-            p.push("</tr></thead>\n<tbody>\n");
-            for f in &app.files {
-                let (ja, en) = Tile::of(f).words();
-                let tier = format!(
-                    "{} <small class=\"mono\">({})</small>",
-                    p.bi(ja, en),
-                    access_words(f.access)
-                );
-                let by: Vec<String> = f.opened_by.iter().map(|e| format!("EF {e}")).collect();
-                let lb = p.bi(&f.label_ja, &f.label_en);
-                let mut content = f.details.as_ref().map(detail_text).unwrap_or_default();
-                if let Some(pr) = &f.problem {
-                    if !content.is_empty() {
-                        content.push_str("; ");
-                    }
-                    content.push_str("problem: ");
-                    content.push_str(pr);
-                }
-                let _ = writeln!(
-                    p.out,
-                    "<tr><td class=\"mono\">{}</td><td>{tier}</td><td class=\"mono wrap\">{}</td><td class=\"mono wrap\">{}</td><td>{lb}</td><td>{}</td></tr>",
-                    f.ef,
-                    by.join(", "),
-                    escape(&readable(f)),
-                    escape(&content)
-                );
-            }
-            p.push("</tbody>\n</table>\n");
-        }
+        application_full(p, app);
     }
     p.push("</section>\n");
+}
+
+/// The master file's heading and its GET DATA objects.
+fn master_file_table(p: &mut Page<'_>, mf: &MasterFile) {
+    let t = p.bi("マスターファイル (MF)", "Master file (MF)");
+    let _ = writeln!(
+        p.out,
+        "<h3>{t} <small class=\"mono\">SELECT ISD {}</small></h3>",
+        mf.select_sw
+    );
+    let (h1, h2) = (p.bi("値", "value"), p.bi("項目", "item"));
+    let _ = writeln!(
+        p.out,
+        "<table>\n<thead><tr><th>GET DATA</th><th>{h1}</th><th>SW</th><th>{h2}</th></tr></thead>\n<tbody>"
+    );
+    for obj in &mf.objects {
+        let lb = p.bi(&obj.label_ja, &obj.label_en);
+        let _ = writeln!(
+            p.out,
+            "<tr><td class=\"mono\">{}</td><td class=\"mono wrap\">{}</td><td class=\"mono\">{}</td><td>{lb}</td></tr>",
+            obj.tag,
+            obj.value
+                .as_deref()
+                .map(escape)
+                .unwrap_or_else(|| "-".into()),
+            obj.sw
+        );
+    }
+    p.push("</tbody>\n</table>\n");
+}
+
+/// One application in full: its heading, note, PIN table and file table.
+fn application_full(p: &mut Page<'_>, app: &Application) {
+    let name = p.bi(&app.name_ja, &app.name_en);
+    let state = if app.present {
+        format!("present ({})", app.select_sw)
+    } else {
+        format!("ABSENT ({})", app.select_sw)
+    };
+    let _ = writeln!(
+        p.out,
+        "<h3 id=\"full-{}\">{name} <small class=\"mono\">AID {} · {}</small></h3>",
+        app_key(app.id),
+        app.aid,
+        escape(&state)
+    );
+    if let Some(n) = &app.note {
+        let _ = writeln!(p.out, "<p><em>note:</em> {}</p>", escape(n));
+    }
+    if !app.pins.is_empty() {
+        pins_table(p, &app.pins);
+    }
+    if !app.files.is_empty() {
+        files_table(p, &app.files);
+    }
+}
+
+/// Opens a table and writes its header row; the caller writes the rows and closes it.
+fn table_head(p: &mut Page<'_>, headers: &[String]) {
+    let _ = write!(p.out, "<table>\n<thead><tr>");
+    for h in headers {
+        let _ = write!(p.out, "<th>{h}</th>");
+    }
+    p.push("</tr></thead>\n<tbody>\n");
+}
+
+/// An application's PINs: tries left, status, kind, format.
+fn pins_table(p: &mut Page<'_>, pins: &[Pin]) {
+    let hs = [
+        "EF".to_string(),
+        p.bi("残り / 上限", "tries left / limit"),
+        p.bi("状態", "status"),
+        "SW".to_string(),
+        p.bi("種類", "kind"),
+        p.bi("形式", "format"),
+        p.bi("名前", "name"),
+    ];
+    table_head(p, &hs);
+    for pin in pins {
+        let (_, ja, en) = pin_state(pin);
+        let st = p.bi(&ja, &en);
+        let (kja, ken) = secret_words(pin.secret);
+        let kind = p.bi(kja, ken);
+        let lb = p.bi(&pin.label_ja, &pin.label_en);
+        let _ = writeln!(
+            p.out,
+            "<tr><td class=\"mono\">{}</td><td class=\"num mono\">{}</td><td>{st}</td><td class=\"mono\">{}</td><td>{kind}</td><td>{}</td><td>{lb}</td></tr>",
+            pin.ef,
+            tries_text(pin),
+            pin.sw,
+            escape(&pin.format)
+        );
+    }
+    p.push("</tbody>\n</table>\n");
+}
+
+/// An application's files: tier, the EFs that open them, what was read, content.
+fn files_table(p: &mut Page<'_>, files: &[FileReport]) {
+    let hs = [
+        "EF".to_string(),
+        p.bi("区分", "tier"),
+        p.bi("開く鍵", "opened by"),
+        p.bi("秘密なしで読めたか", "read without a secret"),
+        p.bi("名前", "name"),
+        p.bi("内容", "content"),
+    ];
+    table_head(p, &hs);
+    for f in files {
+        let (ja, en) = Tile::of(f).words();
+        let tier = format!(
+            "{} <small class=\"mono\">({})</small>",
+            p.bi(ja, en),
+            access_words(f.access)
+        );
+        let by: Vec<String> = f.opened_by.iter().map(|e| format!("EF {e}")).collect();
+        let lb = p.bi(&f.label_ja, &f.label_en);
+        let _ = writeln!(
+            p.out,
+            "<tr><td class=\"mono\">{}</td><td>{tier}</td><td class=\"mono wrap\">{}</td><td class=\"mono wrap\">{}</td><td>{lb}</td><td>{}</td></tr>",
+            f.ef,
+            by.join(", "),
+            escape(&readable(f)),
+            escape(&file_content(f))
+        );
+    }
+    p.push("</tbody>\n</table>\n");
+}
+
+/// A file's content cell: its decoded record in one line, then the problem, if any.
+fn file_content(f: &FileReport) -> String {
+    let mut content = f.details.as_ref().map(detail_text).unwrap_or_default();
+    if let Some(pr) = &f.problem {
+        if !content.is_empty() {
+            content.push_str("; ");
+        }
+        content.push_str("problem: ");
+        content.push_str(pr);
+    }
+    content
 }
 
 /// A decoded record in one line (certificates have their own table).
@@ -1349,5 +1375,24 @@ mod tests {
         for h in [&en, &ja, &both] {
             assert!(h.contains("D392F000260100000001") && h.contains("0018"));
         }
+    }
+
+    #[test]
+    fn file_content_joins_the_record_and_the_problem() {
+        let f = |problem: Option<&str>| FileReport {
+            ef: Ef(1),
+            label_ja: String::new(),
+            label_en: String::new(),
+            access: AccessTier::Free,
+            opened_by: Vec::new(),
+            present: Some(true),
+            readable_without_secret: Some(true),
+            size: None,
+            sw: None,
+            details: None,
+            problem: problem.map(String::from),
+        };
+        assert_eq!(file_content(&f(None)), "");
+        assert_eq!(file_content(&f(Some("short read"))), "problem: short read");
     }
 }

@@ -127,16 +127,60 @@ fn app_names(r: &Report, f: &Finding) -> (String, String) {
 
 /// One line per finding: what it is, and what to do.
 fn short(f: &Finding, r: &Report) -> Text {
-    let (app_ja, app_en) = app_names(r, f);
     let ef = f.ef.map(|e| format!(" (EF {e})")).unwrap_or_default();
-    let pin = pin_of(r, f);
+    match f.code {
+        code @ (FindingCode::PinBlocked | FindingCode::PinLow | FindingCode::PinNotSet) => {
+            pin_short(code, pin_of(r, f), &ef)
+        }
+        code @ (FindingCode::CertificateExpired
+        | FindingCode::CertificateExpiring
+        | FindingCode::CertificateChainMismatch
+        | FindingCode::CaCertificateExpired) => cert_short(code, cert_of(r, f), &ef),
+        FindingCode::FaceAuthenticationCard => Text::new(
+            "looks like a face-authentication card (no PINs) → nothing to do, unless you set PINs",
+            "顔認証マイナンバーカード（暗証番号なし）のようです → 暗証番号を設定していなければ対応不要",
+        ),
+        FindingCode::ProtectedFileReadable => {
+            let (app_ja, app_en) = app_names(r, f);
+            Text::new(
+                format!(
+                    "{app_en}{ef}: readable without a secret, though it should be protected → see Findings below"
+                ),
+                format!(
+                    "{app_ja}{ef}: 保護されるべきなのに暗証番号なしで読めます → 下の「要対応」を参照"
+                ),
+            )
+        }
+        FindingCode::SigningCertificateNotIssued => Text::new(
+            "no signing certificate → apply at the municipal office if you need one (age 15+)",
+            "署名用電子証明書なし → 必要なら市区町村の窓口で申請（15歳以上）",
+        ),
+        FindingCode::CardExpired => Text::new(
+            "the card has expired → apply for a new card at the municipal office",
+            "カードの有効期限切れ → 市区町村の窓口で新しいカードを申請",
+        ),
+        FindingCode::CertificateNotGenuine => Text::new(
+            "NOT confirmed genuine: no J-LIS root verifies the certificate → see Findings below",
+            "正規のカードと確認できません（J-LISのルートで署名を確認できない）→ 下の「要対応」を参照",
+        ),
+        FindingCode::TestCard => Text::new(
+            "a JPKI test card (O=JPKI-TEST), not a person's card",
+            "JPKIの試験用カード（O=JPKI-TEST）で、個人のカードではありません",
+        ),
+        FindingCode::CaCertificateUnknown => Text::new(
+            "a CA certificate on the card is no J-LIS root this build knows → see Findings below",
+            "カード内の認証局の証明書が既知のJ-LISルートと一致しません → 下の「要対応」を参照",
+        ),
+    }
+}
+
+/// The one line of a PIN finding (`PinBlocked`, `PinLow` or `PinNotSet`; [`short`] sends
+/// no other code here), about `pin` when the report has it.
+fn pin_short(code: FindingCode, pin: Option<&Pin>, ef: &str) -> Text {
     let (pja, pen) = pin.map_or((String::new(), String::new()), |p| {
         (p.label_ja.clone(), p.label_en.clone())
     });
-    let cert = cert_of(r, f);
-    let (cja, cen) = cert.map_or(("", ""), |(ja, en, _)| (ja, en));
-    let days = cert.map_or(0, |(_, _, c)| c.days_until_expiry);
-    match f.code {
+    match code {
         FindingCode::PinBlocked
             if pin.is_some_and(|p| p.reading == Some(KeyReading::BlockedOrNeverSet)) =>
         {
@@ -159,30 +203,25 @@ fn short(f: &Finding, r: &Report) -> Text {
                 format!("{pja}{ef}: 残り{left}回 → 入力に注意、または再設定"),
             )
         }
-        FindingCode::PinNotSet => Text::new(
+        // PinNotSet, the remaining PIN finding.
+        _ => Text::new(
             format!("{pen}{ef}: not set (no certificate issued) → nothing to do"),
             format!("{pja}{ef}: 未設定（証明書なし）→ 対応不要"),
         ),
-        FindingCode::FaceAuthenticationCard => Text::new(
-            "looks like a face-authentication card (no PINs) → nothing to do, unless you set PINs",
-            "顔認証マイナンバーカード（暗証番号なし）のようです → 暗証番号を設定していなければ対応不要",
-        ),
-        FindingCode::ProtectedFileReadable => Text::new(
-            format!(
-                "{app_en}{ef}: readable without a secret, though it should be protected → see Findings below"
-            ),
-            format!(
-                "{app_ja}{ef}: 保護されるべきなのに暗証番号なしで読めます → 下の「要対応」を参照"
-            ),
-        ),
-        FindingCode::SigningCertificateNotIssued => Text::new(
-            "no signing certificate → apply at the municipal office if you need one (age 15+)",
-            "署名用電子証明書なし → 必要なら市区町村の窓口で申請（15歳以上）",
-        ),
-        FindingCode::CardExpired => Text::new(
-            "the card has expired → apply for a new card at the municipal office",
-            "カードの有効期限切れ → 市区町村の窓口で新しいカードを申請",
-        ),
+    }
+}
+
+/// The one line of a certificate finding (`CertificateExpired`, `CertificateExpiring`,
+/// `CertificateChainMismatch` or `CaCertificateExpired`; [`short`] sends no other code
+/// here), about `cert` (its labels and details) when the report has it.
+fn cert_short(
+    code: FindingCode,
+    cert: Option<(&str, &str, &CertificateDetails)>,
+    ef: &str,
+) -> Text {
+    let (cja, cen) = cert.map_or(("", ""), |(ja, en, _)| (ja, en));
+    let days = cert.map_or(0, |(_, _, c)| c.days_until_expiry);
+    match code {
         FindingCode::CertificateExpired => Text::new(
             format!("{cen}{ef}: expired → renew it at the municipal office"),
             format!("{cja}{ef}: 期限切れ → 市区町村の窓口で更新"),
@@ -197,25 +236,14 @@ fn short(f: &Finding, r: &Report) -> Text {
                 "{cja}{ef}: カード内の認証局の証明書で署名されていません → 下の「要対応」を参照"
             ),
         ),
-        FindingCode::CaCertificateExpired => Text::new(
+        // CaCertificateExpired, the remaining certificate finding.
+        _ => Text::new(
             format!(
                 "{cen}{ef}: J-LIS's CA certificate on the card expired (not yours) → nothing to do"
             ),
             format!(
                 "{cja}{ef}: カード内のJ-LIS認証局の証明書の期限切れ（あなたの証明書ではない）→ 対応不要"
             ),
-        ),
-        FindingCode::CertificateNotGenuine => Text::new(
-            "NOT confirmed genuine: no J-LIS root verifies the certificate → see Findings below",
-            "正規のカードと確認できません（J-LISのルートで署名を確認できない）→ 下の「要対応」を参照",
-        ),
-        FindingCode::TestCard => Text::new(
-            "a JPKI test card (O=JPKI-TEST), not a person's card",
-            "JPKIの試験用カード（O=JPKI-TEST）で、個人のカードではありません",
-        ),
-        FindingCode::CaCertificateUnknown => Text::new(
-            "a CA certificate on the card is no J-LIS root this build knows → see Findings below",
-            "カード内の認証局の証明書が既知のJ-LISルートと一致しません → 下の「要対応」を参照",
         ),
     }
 }
@@ -278,5 +306,71 @@ mod tests {
         assert_eq!(t.count, 3);
         let en: Vec<&str> = t.top.iter().map(|(_, e)| e.as_str()).collect();
         assert_eq!(en, ["my number", "face", "integrity"]);
+    }
+
+    fn pin(reading: Option<KeyReading>, tries: Option<u8>) -> Pin {
+        Pin {
+            ef: crate::card::ids::Ef(0x0018),
+            label_ja: "暗証番号".into(),
+            label_en: "PIN".into(),
+            secret: SecretKind::Memorised,
+            format: "4 digits".into(),
+            max_tries: Some(3),
+            tries_remaining: tries,
+            blocked: tries == Some(0),
+            status: PinStatus::Low,
+            sw: crate::sw::StatusWord::new(0x63, 0xC1),
+            reading,
+        }
+    }
+
+    #[test]
+    fn pin_lines_name_the_pin_and_its_tries() {
+        let ef = " (EF 0018)";
+        let low = pin_short(FindingCode::PinLow, Some(&pin(None, Some(1))), ef);
+        assert_eq!(low.en, "PIN (EF 0018): 1 try left → take care, or reset it");
+        assert_eq!(
+            low.ja,
+            "暗証番号 (EF 0018): 残り1回 → 入力に注意、または再設定"
+        );
+        let blocked = pin_short(FindingCode::PinBlocked, Some(&pin(None, Some(0))), ef);
+        assert_eq!(
+            blocked.en,
+            "PIN (EF 0018): blocked → reset it at the municipal office"
+        );
+        let either = pin_short(
+            FindingCode::PinBlocked,
+            Some(&pin(Some(KeyReading::BlockedOrNeverSet), Some(0))),
+            ef,
+        );
+        assert_eq!(
+            either.en,
+            "PIN (EF 0018): blocked, or never set → reset it at the municipal office"
+        );
+        // Without the PIN in the report: no label, and no tries counted.
+        let bare = pin_short(FindingCode::PinLow, None, ef);
+        assert_eq!(bare.en, " (EF 0018): 0 tries left → take care, or reset it");
+        let not_set = pin_short(FindingCode::PinNotSet, None, "");
+        assert_eq!(not_set.ja, ": 未設定（証明書なし）→ 対応不要");
+    }
+
+    #[test]
+    fn certificate_lines_without_the_certificate_in_the_report() {
+        let ef = " (EF 000A)";
+        let expiring = cert_short(FindingCode::CertificateExpiring, None, ef);
+        assert_eq!(
+            expiring.en,
+            " (EF 000A): expires in 0 days → renew it at the municipal office"
+        );
+        let expired = cert_short(FindingCode::CertificateExpired, None, ef);
+        assert_eq!(expired.ja, " (EF 000A): 期限切れ → 市区町村の窓口で更新");
+        let ca = cert_short(FindingCode::CaCertificateExpired, None, ef);
+        assert!(ca.en.ends_with("(not yours) → nothing to do"), "{}", ca.en);
+        let chain = cert_short(FindingCode::CertificateChainMismatch, None, ef);
+        assert!(
+            chain.en.contains("not signed by the card's own CA"),
+            "{}",
+            chain.en
+        );
     }
 }
