@@ -326,39 +326,8 @@ fn cert_findings(
 /// holder certificate anyone can read) against the pinned J-LIS roots, and the on-card CA
 /// certificates by key (docs/genuine.md).
 fn genuine_findings(report: &Report) -> Option<Finding> {
-    let certs: Vec<(&FileReport, &CertificateDetails)> = report
-        .applications
-        .iter()
-        .flat_map(|a| &a.files)
-        .filter_map(|f| match &f.details {
-            Some(Details::Certificate(c)) => Some((f, c)),
-            _ => None,
-        })
-        .collect();
-    let unknown_cas: Vec<String> = certs
-        .iter()
-        .filter(|(_, c)| c.jlis_ca == Some(CaVerdict::Unknown))
-        .map(|(f, _)| format!("EF {}", f.ef))
-        .collect();
-    let cas = if unknown_cas.is_empty() {
-        String::new()
-    } else {
-        format!(
-            " The CA certificates on the card ({}) are not J-LIS roots this build knows (compared by key, \
-             not by name; pinned: generations {}).",
-            unknown_cas.join(", "),
-            pinned_generations()
-        )
-    };
-    let cas_ja = if unknown_cas.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "カード内の認証局の証明書（{}）は、このバージョンが知るJ-LISのルート証明書ではありません（名前ではなく鍵で照合。収録: 第{}世代）。",
-            unknown_cas.join(", "),
-            pinned_generations().replace(" and ", "・")
-        )
-    };
+    let unknown_cas = unknown_ca_files(report);
+    let (cas, cas_ja) = unknown_ca_sentence(&unknown_cas);
     let jpki = Some(crate::card::chipmap::AppId::Jpki);
     let (severity, code, message) = match &report.genuine {
         Some(Genuineness::Genuine { .. }) if unknown_cas.is_empty() => return None,
@@ -412,6 +381,39 @@ fn genuine_findings(report: &Report) -> Option<Finding> {
         app: jpki,
         ef: None,
     })
+}
+
+/// The on-card CA certificates that are no J-LIS root this build knows (`EF 000B`, ...).
+fn unknown_ca_files(report: &Report) -> Vec<String> {
+    report
+        .applications
+        .iter()
+        .flat_map(|a| &a.files)
+        .filter(|f| {
+            matches!(&f.details, Some(Details::Certificate(c)) if c.jlis_ca == Some(CaVerdict::Unknown))
+        })
+        .map(|f| format!("EF {}", f.ef))
+        .collect()
+}
+
+/// The sentence about unknown CA certificates, in English (with a leading space) and
+/// Japanese; empty when there are none.
+fn unknown_ca_sentence(unknown: &[String]) -> (String, String) {
+    if unknown.is_empty() {
+        return (String::new(), String::new());
+    }
+    let list = unknown.join(", ");
+    let generations = pinned_generations();
+    (
+        format!(
+            " The CA certificates on the card ({list}) are not J-LIS roots this build knows (compared by key, \
+             not by name; pinned: generations {generations})."
+        ),
+        format!(
+            "カード内の認証局の証明書（{list}）は、このバージョンが知るJ-LISのルート証明書ではありません（名前ではなく鍵で照合。収録: 第{}世代）。",
+            generations.replace(" and ", "・")
+        ),
+    )
 }
 
 fn lower_first(s: &str) -> String {
