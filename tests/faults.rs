@@ -553,3 +553,25 @@ fn fuzz_record_crash_fb1e3bd9_a_broken_answer_ends_the_recording_without_writing
         }
     }
 }
+
+/// fuzz/regressions/sw/crash-a58263b4379178ecc50178767f507aaa19fb3adf: `00 B0 1F 1F 00 1F 00`,
+/// a READ BINARY with an extended Le. The guard lets it through since `doctor` probes the
+/// link's APDU size with it; the fuzz target's own allow-list had not learnt the form. It is
+/// a read (no command data, offset in P1-P2) and nothing else.
+#[test]
+fn fuzz_sw_crash_a58263b4_an_extended_read_binary_is_let_through_as_a_read() {
+    use myna_audit::card::command::{Apdu, Command};
+    use myna_audit::transport::guard::refusal;
+
+    let cmd = [0x00, 0xB0, 0x1F, 0x1F, 0x00, 0x1F, 0x00];
+    assert_eq!(refusal(&cmd), None);
+    let apdu = Apdu::parse(&cmd).expect("a command");
+    assert!(apdu.is_extended() && apdu.is_read_only());
+    assert!(matches!(
+        apdu.command,
+        Command::ReadBinary { offset: 0x1F1F, .. }
+    ));
+    // The same shape with data, or with an SFI in P1, stays refused.
+    assert!(refusal(&[0x00, 0xB0, 0x1F, 0x1F, 0x00, 0x00, 0x01, 0xAA]).is_some());
+    assert!(refusal(&[0x00, 0xB0, 0x9F, 0x1F, 0x00, 0x1F, 0x00]).is_some());
+}

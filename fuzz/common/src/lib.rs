@@ -112,12 +112,14 @@ pub fn allowed(cmd: &[u8]) -> bool {
 
 /// What the read-only guard may let through, stated by effect rather than by the guard's
 /// own table: SELECT (moves only the current-file pointer), the case-2 reads with no
-/// command data, VERIFY with nothing after the header, and the reader's own GET DATA.
+/// command data (short Le, or READ BINARY's extended Le `00 Le1 Le2` that `doctor` probes
+/// with), VERIFY with nothing after the header, and the reader's own GET DATA.
 pub fn harmless(cmd: &[u8]) -> bool {
     matches!(
         cmd,
         [0x00, 0xA4, _, _, ..]
             | [0x00, 0xB0 | 0xB2 | 0xCA | 0xC0, _, _, _]
+            | [0x00, 0xB0, _, _, 0x00, _, _]
             | [0x00, 0x20, _, _]
             | [0xFF, 0xCA, _, _, _]
     )
