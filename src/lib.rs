@@ -26,3 +26,6 @@ pub mod source;
 pub mod sw;
 pub mod transport;
 pub mod trust;
+
+#[cfg(test)]
+mod testing;

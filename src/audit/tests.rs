@@ -10,16 +10,7 @@ use crate::decode::records::CertAvailability;
 use crate::report::*;
 
 fn opts() -> AuditOptions {
-    AuditOptions {
-        as_of: date!(2026 - 06 - 01),
-        show_identifiers: false,
-        source: Source {
-            kind: SourceKind::Replay,
-            fixture: None,
-            fixture_kind: None,
-        },
-        redacted_certificates: Vec::new(),
-    }
+    crate::testing::options()
 }
 
 fn pin(ef: u16, secret: SecretKind, max: u8, sw: u16, status: PinStatus, left: Option<u8>) -> Pin {

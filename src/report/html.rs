@@ -1312,25 +1312,7 @@ mod tests {
     }
 
     fn pin_blocked() -> Report {
-        use crate::audit::{AuditOptions, run};
-        use crate::card::Session;
-        use crate::fixture::Fixture;
-        use crate::transport::ReadOnly;
-        use crate::transport::replay::Replayer;
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/pin-blocked.fixture");
-        let fixture = Fixture::load(std::path::Path::new(path)).unwrap();
-        let mut s = Session::new(ReadOnly::new(Replayer::new(&fixture, "pin-blocked")));
-        let opts = AuditOptions {
-            as_of: time::macros::date!(2026 - 06 - 01),
-            show_identifiers: false,
-            source: Source {
-                kind: SourceKind::Replay,
-                fixture: None,
-                fixture_kind: None,
-            },
-            redacted_certificates: Vec::new(),
-        };
-        run(&mut s, &opts).report
+        crate::testing::fixture_report("pin-blocked")
     }
 
     #[test]
