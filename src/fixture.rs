@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
+use crate::privacy::IdKind;
+
 /// The only format version this build reads and writes.
 pub const FORMAT: &str = "myna-audit-fixture 1";
 
@@ -77,6 +79,41 @@ pub enum FixtureError {
         line: usize,
         message: String,
     },
+}
+
+/// One `redacted:` header of a recorded fixture: which identifier was replaced, and its
+/// synthetic replacement when it is a value (`card-id = "…" (…)`); bytes replaced wholesale
+/// (`auth-certificate (…)`) have none. docs/recording.md lists the keys.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Declaration {
+    pub kind: IdKind,
+    pub replacement: Option<String>,
+}
+
+impl Declaration {
+    /// Reads a `redacted:` header value; `None` for a key this build does not know.
+    pub fn parse(line: &str) -> Option<Declaration> {
+        let line = line.trim();
+        let key_end = line.find([' ', '=']).unwrap_or(line.len());
+        let (key, rest) = (line.get(..key_end)?, line.get(key_end..)?);
+        let kind = IdKind::from_key(key)?;
+        let replacement = rest
+            .trim_start()
+            .strip_prefix('=')
+            .map(str::trim_start)
+            .and_then(|r| r.strip_prefix('"'))
+            .and_then(|r| r.split_once('"'))
+            .map(|(v, _)| v.to_string());
+        Some(Declaration { kind, replacement })
+    }
+
+    /// The header value, as [`Declaration::parse`] reads it.
+    pub fn to_line(&self) -> String {
+        match &self.replacement {
+            Some(v) => format!("{} = \"{v}\" ({})", self.kind.key(), self.kind.label()),
+            None => format!("{} ({})", self.kind.key(), self.kind.label()),
+        }
+    }
 }
 
 /// True for the instructions whose data is a secret (VERIFY, CHANGE REFERENCE DATA,
@@ -266,6 +303,14 @@ impl Fixture {
             p.line(i + 1, raw.trim())?;
         }
         p.finish()
+    }
+
+    /// The `redacted:` headers this build understands, typed.
+    pub fn declarations(&self) -> Vec<Declaration> {
+        self.redacted
+            .iter()
+            .filter_map(|d| Declaration::parse(d))
+            .collect()
     }
 
     /// The fixture as text, in the format [`Fixture::parse`] reads.

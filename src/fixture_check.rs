@@ -13,11 +13,11 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::error::Exit;
+use crate::fixture::Declaration;
 use crate::fixture::{Exchange, Fixture, FixtureKind, MAX_FIXTURE_BYTES, carries_secret};
 use crate::privacy::context::split;
 use crate::privacy::detect::{self, CertInfo};
 use crate::privacy::{Assembly, IdKind, ObjectId, locate};
-use crate::record::redact::parse_declaration;
 
 /// One thing wrong with a fixture.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,8 +87,8 @@ pub fn check_text(text: &str) -> Vec<Problem> {
                         continue;
                     }
                     "redacted" => {
-                        if let Some((kind, v)) = parse_declaration(value) {
-                            h.declared.entry(kind).or_default().extend(v);
+                        if let Some(d) = Declaration::parse(value) {
+                            h.declared.entry(d.kind).or_default().extend(d.replacement);
                         }
                     }
                     _ => {}

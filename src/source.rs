@@ -224,10 +224,9 @@ pub fn open_source_with(
                 fixture_kind: Some(fixture.kind.as_str().into()),
             };
             let redacted_certificates = fixture
-                .redacted
+                .declarations()
                 .iter()
-                .filter_map(|d| crate::record::redact::parse_declaration(d))
-                .filter(|(kind, _)| *kind == IdKind::AuthCertKey)
+                .filter(|d| d.kind == IdKind::AuthCertKey)
                 .map(|_| CertRole::Auth)
                 .collect();
             Ok(Opened {

@@ -33,10 +33,9 @@ fn report(name: &str, show_identifiers: bool) -> Report {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(&rel);
     let fixture = Fixture::load(&path).unwrap();
     let redacted_certificates = fixture
-        .redacted
+        .declarations()
         .iter()
-        .filter_map(|d| myna_audit::record::redact::parse_declaration(d))
-        .filter(|(kind, _)| *kind == myna_audit::privacy::IdKind::AuthCertKey)
+        .filter(|d| d.kind == myna_audit::privacy::IdKind::AuthCertKey)
         .map(|_| myna_audit::card::chipmap::CertRole::Auth)
         .collect();
     let opts = AuditOptions {

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use thiserror::Error;
 
 use crate::card::command::{Apdu, Command, ISD_AID, split_response as split};
-use crate::fixture::Exchange;
+use crate::fixture::{Declaration, Exchange};
 use crate::privacy::context::{Assembly, Image, ObjectId, app_label};
 use crate::privacy::detect;
 use crate::privacy::identifiers::{IdKind, Span, locate};
@@ -45,27 +45,13 @@ pub struct Redacted {
 }
 
 /// A header declaration: `<key> = "<replacement>" (<what>)`, or `<key> (<what>)` for bytes
-/// replaced wholesale. [`parse_declaration`] reads it back.
+/// replaced wholesale ([`Declaration`] reads it back).
 pub fn declaration(kind: IdKind, value: Option<&str>) -> String {
-    match value {
-        Some(v) => format!("{} = \"{v}\" ({})", kind.key(), kind.label()),
-        None => format!("{} ({})", kind.key(), kind.label()),
+    Declaration {
+        kind,
+        replacement: value.map(str::to_string),
     }
-}
-
-/// Reads a `redacted:` header value back: the kind and the replacement value, if any.
-pub fn parse_declaration(line: &str) -> Option<(IdKind, Option<String>)> {
-    let line = line.trim();
-    let key_end = line.find([' ', '=']).unwrap_or(line.len());
-    let kind = IdKind::from_key(&line[..key_end])?;
-    let rest = line[key_end..].trim_start();
-    let value = rest
-        .strip_prefix('=')
-        .map(str::trim_start)
-        .and_then(|r| r.strip_prefix('"'))
-        .and_then(|r| r.split_once('"'))
-        .map(|(v, _)| v.to_string());
-    Some((kind, value))
+    .to_line()
 }
 
 /// How a replacement value is shown in the header.
@@ -658,12 +644,18 @@ mod tests {
     fn declarations_round_trip() {
         let d = declaration(IdKind::CardSerial, Some("900000000000001"));
         assert_eq!(
-            parse_declaration(&d),
+            Declaration::parse(&d).map(|d| (d.kind, d.replacement)),
             Some((IdKind::CardSerial, Some("900000000000001".into())))
         );
         let d = declaration(IdKind::AuthCertKey, None);
-        assert_eq!(parse_declaration(&d), Some((IdKind::AuthCertKey, None)));
-        assert_eq!(parse_declaration("something else"), None);
+        assert_eq!(
+            Declaration::parse(&d),
+            Some(Declaration {
+                kind: IdKind::AuthCertKey,
+                replacement: None
+            })
+        );
+        assert_eq!(Declaration::parse("something else"), None);
     }
 
     /// Token info read in two chunks (80 + 80 bytes): the serial (80..96) sits in the second.
