@@ -961,16 +961,18 @@ fn atr_malformed(hex: String, e: &atr::AtrError, run: &mut Run, report: &mut Doc
     );
 }
 
-/// SELECTs the JPKI-AP through a session over the guard; a `6F00` (the first command after
-/// power-up, card-facts §9) is tried once more.
+/// SELECTs the JPKI-AP through a session over the guard, as the audit identifies a card
+/// ([`crate::card::identify`]: one more SELECT after a transient first answer); the status
+/// word is the last answer.
 fn select_jpki<T: Transport>(
     guarded: ReadOnly<T>,
 ) -> (ReadOnly<T>, Result<StatusWord, TransportError>) {
+    use crate::card::identify::{Identity, identify};
     let mut session = Session::new(guarded);
-    let mut sw = session.select_df(chipmap::JPKI.aid);
-    if matches!(&sw, Ok(s) if s.kind() == SwKind::NoPreciseDiagnosis) {
-        sw = session.select_df(chipmap::JPKI.aid);
-    }
+    let sw = identify(&mut session).map(|id| match id {
+        Identity::MyNumberCard => StatusWord::OK,
+        Identity::NotMyNumberCard(sw) | Identity::Unidentified(sw) => sw,
+    });
     (ReadOnly::new(session.into_transport()), sw)
 }
 
@@ -1005,10 +1007,9 @@ fn applications_check<T: Transport>(
 
 /// The JPKI-AP SELECT did not succeed: pushes the failed My Number Card check.
 fn not_my_number_card(jpki_sw: StatusWord, run: &mut Run) {
-    let not_found = matches!(
-        jpki_sw.kind(),
-        SwKind::NotFound | SwKind::InsNotSupported | SwKind::ClaNotSupported
-    );
+    // The audit's own table of "no JPKI-AP" answers.
+    let not_found =
+        crate::card::identify::classify(jpki_sw) == crate::card::identify::Answer::NotFound;
     run.push(
         id::MY_NUMBER_CARD,
         Status::Fail,

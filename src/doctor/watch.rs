@@ -8,8 +8,6 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::card::Session;
-use crate::card::chipmap;
-use crate::sw::SwKind;
 use crate::transport::pcsc::ReaderSlot;
 use crate::transport::{ReadOnly, Transport, TransportError, spaced_hex};
 
@@ -100,15 +98,12 @@ pub fn diff(before: &[ReaderSlot], after: &[ReaderSlot]) -> Vec<Event> {
 }
 
 /// Whether the card answers the JPKI-AP SELECT (through the read-only guard): `Ok(true)` a
-/// My Number Card, `Ok(false)` a card without it. A `6F00` is asked once more (card-facts
-/// §9). Two APDUs at most.
+/// My Number Card, `Ok(false)` a card without it or one that answered otherwise. Identified
+/// as the audit does ([`crate::card::identify`]): two APDUs at most.
 pub fn identify<T: Transport>(card: T) -> Result<bool, TransportError> {
+    use crate::card::identify::{Identity, identify};
     let mut session = Session::new(ReadOnly::new(card));
-    let mut sw = session.select_df(chipmap::JPKI.aid)?;
-    if sw.kind() == SwKind::NoPreciseDiagnosis {
-        sw = session.select_df(chipmap::JPKI.aid)?;
-    }
-    Ok(sw.is_ok())
+    Ok(identify(&mut session)? == Identity::MyNumberCard)
 }
 
 /// One event as `watch` prints it, with the time since the previous event and, for an
