@@ -118,6 +118,23 @@ pub struct ApBasicInfo {
     pub municipality_code: Option<String>,
 }
 
+impl ApBasicInfo {
+    /// The fields present, labelled, for the renderers (`AP id …`, `key id …`, ...).
+    pub fn labelled(&self) -> Vec<String> {
+        [
+            ("AP id", &self.ap_id),
+            ("key id", &self.key_id),
+            (
+                "municipality code (全国地方公共団体コード)",
+                &self.municipality_code,
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(label, v)| v.as_ref().map(|v| format!("{label} {v}")))
+        .collect()
+    }
+}
+
 pub fn ap_basic_info(b: &[u8]) -> Result<ApBasicInfo, String> {
     let (outer, _) = tlv::one(b).map_err(|e| e.to_string())?;
     let base = match outer.tag {

@@ -1016,19 +1016,7 @@ fn detail_text(d: &Details) -> String {
             "card serial {}; municipality {}; card expiry {}",
             c.card_serial, c.municipality_code, c.card_expiry
         ),
-        Details::ApBasicInfo(b) => {
-            let mut parts = Vec::new();
-            if let Some(v) = &b.ap_id {
-                parts.push(format!("AP id {v}"));
-            }
-            if let Some(v) = &b.key_id {
-                parts.push(format!("key id {v}"));
-            }
-            if let Some(v) = &b.municipality_code {
-                parts.push(format!("municipality code (全国地方公共団体コード) {v}"));
-            }
-            parts.join("; ")
-        }
+        Details::ApBasicInfo(b) => b.labelled().join("; "),
         Details::CvCertificate(c) => {
             let bits = c.key_bits.map(|b| format!(", RSA {b}")).unwrap_or_default();
             format!(

@@ -307,19 +307,7 @@ fn details(out: &mut String, d: &Details, c: &Ctx) {
                 ci.card_serial, ci.municipality_code, ci.card_expiry
             ),
         ),
-        Details::ApBasicInfo(b) => {
-            let mut parts = Vec::new();
-            if let Some(v) = &b.ap_id {
-                parts.push(format!("AP id {v}"));
-            }
-            if let Some(v) = &b.key_id {
-                parts.push(format!("key id {v}"));
-            }
-            if let Some(v) = &b.municipality_code {
-                parts.push(format!("municipality code (全国地方公共団体コード) {v}"));
-            }
-            line(out, parts.join("  "));
-        }
+        Details::ApBasicInfo(b) => line(out, b.labelled().join("  ")),
         Details::CvCertificate(cv) => {
             let bits = cv
                 .key_bits
