@@ -59,35 +59,13 @@ fn app(id: AppId, pins: Vec<Pin>, files: Vec<FileReport>) -> Application {
     }
 }
 
+/// A complete audit of a My Number Card whose applications are `apps`.
 fn report(apps: Vec<Application>) -> Report {
-    Report {
-        schema_version: SCHEMA_VERSION,
-        tool: Tool {
-            name: "myna-audit".into(),
-            version: "0".into(),
-        },
-        as_of: "2026-06-01".into(),
-        source: opts().source,
-        reader: Reader {
-            name: "r".into(),
-            atr: String::new(),
-        },
-        is_my_number_card: true,
-        identifiers_masked: true,
-        master_file: None,
-        applications: apps,
-        exposure: Exposure {
-            no_secret: Vec::new(),
-            card_surface: Vec::new(),
-            pin_only: Vec::new(),
-        },
-        genuine: None,
-        findings: Vec::new(),
-        notes: Vec::new(),
-        apdu_count: 0,
-        complete: true,
-        error: None,
-    }
+    let mut r = super::walk::empty_report("r", &[], &opts());
+    r.is_my_number_card = true;
+    r.applications = apps;
+    r.complete = true;
+    r
 }
 
 fn codes(r: &Report) -> Vec<FindingCode> {

@@ -33,7 +33,7 @@ pub struct Walked {
 pub fn walk<T: Transport>(session: &mut Session<T>, opts: &AuditOptions) -> Walked {
     let mut w = Walker {
         opts,
-        report: empty_report(session, opts),
+        report: empty_report(session.reader_name(), session.atr(), opts),
         evidence: Evidence::default(),
         token_info: None,
     };
@@ -45,7 +45,8 @@ pub fn walk<T: Transport>(session: &mut Session<T>, opts: &AuditOptions) -> Walk
     }
 }
 
-fn empty_report<T: Transport>(session: &Session<T>, opts: &AuditOptions) -> Report {
+/// The report before anything was read from the card.
+pub(super) fn empty_report(reader: &str, atr: &[u8], opts: &AuditOptions) -> Report {
     Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool {
@@ -55,8 +56,8 @@ fn empty_report<T: Transport>(session: &Session<T>, opts: &AuditOptions) -> Repo
         as_of: cert::iso_date(opts.as_of),
         source: opts.source.clone(),
         reader: Reader {
-            name: session.reader_name().to_string(),
-            atr: hex::encode_upper(session.atr()),
+            name: reader.to_string(),
+            atr: hex::encode_upper(atr),
         },
         is_my_number_card: false,
         identifiers_masked: !opts.show_identifiers,
