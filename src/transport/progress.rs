@@ -19,14 +19,9 @@ use super::{Transport, TransportError, forward_card_info};
 use crate::card::chipmap::{APPLICATIONS, AppSpec};
 use crate::card::command::{Command, ISD_AID, decode};
 
-/// The language of the progress line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ProgressLang {
-    Ja,
-    En,
-    /// Japanese and English on one line.
-    Both,
-}
+/// The language of the progress line: the crate's one [`crate::lang::Lang`] (`Both` is
+/// Japanese and English on one line).
+pub use crate::lang::Lang as ProgressLang;
 
 /// Where the card is, as far as the commands sent so far tell.
 #[derive(Clone, Copy, Debug)]
