@@ -22,6 +22,7 @@ pub mod error;
 pub mod fixture;
 pub mod fixture_check;
 pub mod lang;
+pub mod pincheck;
 pub mod privacy;
 pub mod record;
 pub mod report;
