@@ -34,7 +34,12 @@ pub enum PinKind {
 }
 
 impl PinKind {
-    pub const ALL: [PinKind; 4] = [PinKind::Auth, PinKind::Text, PinKind::Juki, PinKind::Signing];
+    pub const ALL: [PinKind; 4] = [
+        PinKind::Auth,
+        PinKind::Text,
+        PinKind::Juki,
+        PinKind::Signing,
+    ];
 
     /// The tries the card allows before the key blocks (docs/card-facts.md §3.1).
     pub fn max_tries(self) -> u8 {

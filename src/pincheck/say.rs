@@ -69,16 +69,16 @@ fn birth_form(f: BirthForm) -> (&'static str, &'static str) {
 fn trivial(t: Trivial) -> (&'static str, &'static str) {
     match t {
         Trivial::Repeated => ("one character repeated", "同じ文字の繰り返し"),
-        Trivial::Ascending => ("a run upwards (like 1-2-3)", "昇順の並び（1・2・3のような）"),
+        Trivial::Ascending => (
+            "a run upwards (like 1-2-3)",
+            "昇順の並び（1・2・3のような）",
+        ),
         Trivial::Descending => (
             "a run downwards (like 3-2-1)",
             "降順の並び（3・2・1のような）",
         ),
         Trivial::Pairs => ("two repeated pairs", "2文字の組の繰り返し"),
-        Trivial::KeypadLine => (
-            "a straight line on a keypad",
-            "テンキー上の一直線",
-        ),
+        Trivial::KeypadLine => ("a straight line on a keypad", "テンキー上の一直線"),
     }
 }
 
@@ -110,7 +110,10 @@ pub fn pattern(p: &Pattern) -> Text {
         ),
         Pattern::Trivial { kind } => {
             let (en, ja) = trivial(*kind);
-            Text::new(format!("a trivial pattern: {en}"), format!("単純な並び: {ja}"))
+            Text::new(
+                format!("a trivial pattern: {en}"),
+                format!("単純な並び: {ja}"),
+            )
         }
         Pattern::Name { form } => match form {
             NameForm::Full => Text::new(
@@ -152,7 +155,9 @@ pub fn answer(c: &PinCheck) -> Text {
             format!(
                 "GUESSABLE: a finder who reads the card tries this within the card's {n} tries."
             ),
-            format!("推測されます: カードを読んだ人が、カードが許す{n}回の試行のうちに試す暗証番号です。"),
+            format!(
+                "推測されます: カードを読んだ人が、カードが許す{n}回の試行のうちに試す暗証番号です。"
+            ),
         ),
         (true, false) => Text::new(
             format!(
@@ -191,8 +196,12 @@ pub fn advice(k: PinKind) -> Text {
 /// The estimator's score line for the signing password.
 pub fn strength(score: u8, log10: f64) -> Text {
     Text::new(
-        format!("Strength estimate (zxcvbn, with the card face as known words): score {score} of 4, about 10^{log10:.1} guesses."),
-        format!("強度推定（zxcvbn、券面の記載を既知の語として）: 4段階中{score}、推測回数は約10^{log10:.1}回。"),
+        format!(
+            "Strength estimate (zxcvbn, with the card face as known words): score {score} of 4, about 10^{log10:.1} guesses."
+        ),
+        format!(
+            "強度推定（zxcvbn、券面の記載を既知の語として）: 4段階中{score}、推測回数は約10^{log10:.1}回。"
+        ),
     )
 }
 
@@ -242,7 +251,10 @@ pub fn prompt(k: PinKind) -> Text {
             "Type your {} (not shown; Enter alone skips): ",
             kind(k).en()
         ),
-        format!("{}を入力してください（表示されません。Enterだけで省略）: ", kind(k).ja()),
+        format!(
+            "{}を入力してください（表示されません。Enterだけで省略）: ",
+            kind(k).ja()
+        ),
     )
 }
 

@@ -142,7 +142,11 @@ fn signing_password_table() {
         ),
         ("TARO0401", P::NameAndBirthDate { form: F::MonthDay }, None),
         ("1990TARO", P::NameAndBirthDate { form: F::Year }, None),
-        ("YAMADA19900401", P::NameAndBirthDate { form: F::Full }, None),
+        (
+            "YAMADA19900401",
+            P::NameAndBirthDate { form: F::Full },
+            None,
+        ),
         ("TARO020401", P::NameAndBirthDate { form: F::EraFull }, None),
         ("PASSWORD", P::WeakByEstimator, Some(true)),
         ("AAAAAA", t(Trivial::Repeated), None),
