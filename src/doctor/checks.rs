@@ -130,9 +130,10 @@ fn not_my_number_card(jpki_sw: StatusWord, run: &mut Run) {
     run.push(id::MY_NUMBER_CARD, Status::Fail, summary, Some(fix.text()));
 }
 
-/// An application's name in both languages: `JPKI-AP (公的個人認証AP)` and `公的個人認証AP（JPKI-AP）`.
+/// An application's name: `JPKI-AP (公的個人認証AP)` in English, its Japanese name alone in
+/// Japanese.
 fn app_label(app: &AppSpec) -> Text {
-    Text::new(app.label(), format!("{}（{}）", app.name_ja, app.name_en))
+    Text::new(app.label(), app.name_ja)
 }
 
 /// SELECTs each application in turn, recording the answers in the report; stops when the

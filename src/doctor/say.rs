@@ -37,6 +37,11 @@ impl Serialize for Phrase {
     }
 }
 
+/// Japanese names doctor's English sentences show as they are: the name of the JPKI client
+/// software (JPKI 利用者クライアントソフト) and the Basic Resident Registration Card
+/// (住基カード), beside the crate's [`crate::lang::OFFICIAL_NAMES`].
+pub const OFFICIAL_NAMES: &[&str] = &["利用者クライアントソフト", "住基カード"];
+
 /// A list of reader names, quoted as each language quotes: `"a", "b"` and `「a」、「b」`.
 pub fn reader_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Text {
     let names: Vec<&str> = names.into_iter().collect();
@@ -264,7 +269,7 @@ pub const PICK_READER_FIX: Phrase = Phrase::new(
 pub fn no_card_in(readers: &Text) -> Text {
     Text::new(
         format!("no card in {}", readers.en),
-        format!("{} にカードがありません", readers.ja),
+        format!("{}にカードがありません", readers.ja),
     )
 }
 

@@ -65,7 +65,7 @@ pub const KNOWN_READERS: &[KnownReader] = &[
                 ),
                 fix: Phrase::new(
                     "sudo modprobe -r pn533_usb pn533 nfc, then restart pcscd; to make it last: echo 'blacklist pn533_usb' | sudo tee /etc/modprobe.d/blacklist-nfc.conf",
-                    "sudo modprobe -r pn533_usb pn533 nfc を実行してから pcscd を再起動してください。恒久的にするには: echo 'blacklist pn533_usb' | sudo tee /etc/modprobe.d/blacklist-nfc.conf",
+                    "`sudo modprobe -r pn533_usb pn533 nfc` を実行してから pcscd を再起動してください。恒久的にするには: `echo 'blacklist pn533_usb' | sudo tee /etc/modprobe.d/blacklist-nfc.conf`",
                 ),
             },
             Trap {

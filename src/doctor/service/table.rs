@@ -215,7 +215,7 @@ pub fn install_fix(distro: Distro) -> Text {
     match distro.install_command() {
         Some(cmd) => Text::new(
             format!("{cmd}, then {ENABLE}"),
-            format!("{cmd} を実行してから、{ENABLE} を実行してください"),
+            format!("`{cmd}` を実行してから、{ENABLE} を実行してください"),
         ),
         None => Text::new(
             format!(

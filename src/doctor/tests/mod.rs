@@ -707,3 +707,5 @@ fn reader_names_are_sanitized_in_text() {
     assert!(!text.contains('\u{1b}'), "{text}");
     assert!(text.contains("\\u{1b}"), "{text}");
 }
+
+mod catalogue;
