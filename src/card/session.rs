@@ -4,10 +4,10 @@
 
 use apdu::command::{read_binary, select_file, verify};
 
-use super::chipmap::Size;
-use super::command::{Apdu, Body, Command};
+use crate::chipmap::Size;
 use crate::decode::tlv;
-use crate::sw::{Response, StatusWord, SwKind};
+use crate::iso7816::command::{Apdu, Body, Command};
+use crate::iso7816::sw::{Response, StatusWord, SwKind};
 use crate::transport::{ReadOnly, Transport, TransportError};
 
 pub type SessionError = TransportError;

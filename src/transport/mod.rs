@@ -217,14 +217,5 @@ impl TransportError {
     }
 }
 
-/// Hex with spaces between bytes, e.g. `00 A4 04 0C`, as traces and fixtures show it.
-pub fn spaced_hex(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 3);
-    for (i, b) in bytes.iter().enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        out.push_str(&format!("{b:02X}"));
-    }
-    out
-}
+/// Temporary path for [`crate::iso7816::spaced_hex`] (issue 16 moved it to the leaf).
+pub use crate::iso7816::spaced_hex;

@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 use pcsc::{Context, Disposition, Protocols, Scope, ShareMode};
 
 use super::{Transport, TransportError};
-use crate::card::command::{Command, Moved, Selection, decode, split_response};
+use crate::iso7816::command::{Command, Moved, Selection, decode, split_response};
 
 /// A reader as `readers` lists it.
 #[derive(Debug, Clone)]
@@ -545,7 +545,7 @@ impl PcscCard {
                 let sw = resp.get(resp.len().saturating_sub(2)..).unwrap_or_default();
                 return Err((
                     TransportError::CardReset,
-                    format!("re-selecting failed ({})", super::spaced_hex(sw)),
+                    format!("re-selecting failed ({})", crate::iso7816::spaced_hex(sw)),
                 ));
             }
         }
@@ -597,7 +597,7 @@ impl PcscCard {
                 "The connection to the PC/SC service broke at command {} ({e}); the card was reconnected, but that \
                  command is not sent twice ({}), so the audit stops here.",
                 self.sent,
-                super::spaced_hex(command.get(..4).unwrap_or(command))
+                crate::iso7816::spaced_hex(command.get(..4).unwrap_or(command))
             ));
             return Err(TransportError::ServiceStopped);
         }

@@ -5,7 +5,7 @@
 //! clean line.
 //!
 //! The decorator sees every command; it names the application from SELECT-by-AID commands
-//! (read through [`crate::card::command`], named from [`crate::card::chipmap::APPLICATIONS`]).
+//! (read through [`crate::iso7816::command`], named from [`crate::chipmap::APPLICATIONS`]).
 //! It writes to any [`Write`]: the CLI gives it stderr only when stderr is a terminal, the
 //! tests give it a `Vec<u8>`. Redrawing pads with spaces over the previous line rather than
 //! using terminal escapes, so it works on any terminal; every line fits 80 columns.
@@ -16,8 +16,8 @@
 use std::io::{IsTerminal, Write};
 
 use super::{Transport, TransportError, forward_card_info};
-use crate::card::chipmap::{APPLICATIONS, AppSpec};
-use crate::card::command::{Command, ISD_AID, decode};
+use crate::chipmap::{APPLICATIONS, AppSpec};
+use crate::iso7816::command::{Command, ISD_AID, decode};
 
 /// The language of the progress line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -187,7 +187,7 @@ impl<T, W: Write> Drop for Progress<T, W> {
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
-    use crate::card::chipmap::JPKI;
+    use crate::chipmap::JPKI;
 
     /// Answers 90 00 to everything, or fails every command.
     struct Fake {
@@ -228,7 +228,7 @@ mod tests {
         assert!(p.enabled());
         p.transmit(&select(JPKI.aid)).unwrap();
         p.transmit(&READ).unwrap();
-        p.transmit(&select(crate::card::chipmap::JUKI.aid)).unwrap();
+        p.transmit(&select(crate::chipmap::JUKI.aid)).unwrap();
         let jpki1 = "reading JPKI-AP: 1 command, keep the card still";
         let jpki2 = "reading JPKI-AP: 2 commands, keep the card still";
         let juki3 = "reading resident registry AP: 3 commands, keep the card still";
@@ -242,7 +242,7 @@ mod tests {
     #[test]
     fn a_shorter_line_pads_over_the_longer_one() {
         let mut p = Progress::new(Fake { fail: false }, Some(Vec::new()), ProgressLang::En);
-        p.transmit(&select(crate::card::chipmap::JUKI.aid)).unwrap();
+        p.transmit(&select(crate::chipmap::JUKI.aid)).unwrap();
         p.transmit(&select(JPKI.aid)).unwrap();
         let long = "reading resident registry AP: 1 command, keep the card still";
         let short = "reading JPKI-AP: 2 commands, keep the card still";
