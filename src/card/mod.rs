@@ -7,6 +7,7 @@
 #![deny(clippy::indexing_slicing)]
 
 pub mod identify;
+pub mod restart;
 pub mod session;
 
 /// Temporary paths (issue 16 moved these below the transport); new code names
