@@ -9,6 +9,7 @@ mod doctor;
 mod emulate;
 mod fixture;
 mod man;
+mod progress;
 mod readers;
 mod record;
 mod watch;
@@ -31,10 +32,11 @@ use crate::report::html::{HtmlLang, HtmlOptions};
 use crate::report::text::{Lang, TextOptions};
 use crate::report::{self, Report};
 use crate::source::{Opened, SourceError};
-use crate::transport::progress::{Progress, ProgressLang};
+use crate::transport::events::Observed;
 use crate::transport::trace::Trace;
 use crate::transport::{Transport, TransportError};
 use args::AFTER_HELP;
+use progress::{Progress, ProgressLang};
 
 #[derive(Parser, Debug)]
 #[command(name = "myna-audit", version, about = "Audit a My Number Card (マイナンバーカード): its applications, PIN counters, and what a finder could read", after_help = AFTER_HELP)]
@@ -167,13 +169,13 @@ fn with_progress(
     t: Box<dyn Transport>,
     args: &ReportArgs,
     replay: bool,
-) -> Progress<Box<dyn Transport>> {
+) -> Observed<Box<dyn Transport>, Progress> {
     let lang = match lang(args) {
         Lang::Ja => ProgressLang::Ja,
         Lang::En => ProgressLang::En,
         Lang::Both => ProgressLang::Both,
     };
-    Progress::stderr(t, !(replay || args.quiet || args.trace), lang)
+    Progress::stderr(!(replay || args.quiet || args.trace), lang).watch(t)
 }
 
 /// Prints the report (also a partial one) and turns the outcome into an exit status.

@@ -4,9 +4,9 @@
 //! implement [`Transport`]. The read-only guarantee lives here too, in [`ReadOnly`]: the
 //! audit can only reach a card through it.
 
+pub mod events;
 pub mod guard;
 pub mod pcsc;
-pub mod progress;
 pub mod record;
 pub mod replay;
 pub mod trace;
