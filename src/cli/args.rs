@@ -45,6 +45,16 @@ pub enum LangArg {
     Both,
 }
 
+impl From<LangArg> for crate::lang::Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::Ja => crate::lang::Lang::Ja,
+            LangArg::En => crate::lang::Lang::En,
+            LangArg::Both => crate::lang::Lang::Both,
+        }
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// List PC/SC readers: card present, ATR, and whether it is a My Number Card

@@ -20,14 +20,9 @@ use crate::chipmap::{APPLICATIONS, AppSpec};
 use crate::iso7816::command::{Command, ISD_AID, decode};
 use crate::transport::events::{Observed, Observer};
 
-/// The language of the progress line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ProgressLang {
-    Ja,
-    En,
-    /// Japanese and English on one line.
-    Both,
-}
+/// The language of the progress line: the crate's one [`crate::lang::Lang`] (`Both` is
+/// Japanese and English on one line).
+pub use crate::lang::Lang as ProgressLang;
 
 /// Where the card is, as far as the commands sent so far tell.
 #[derive(Clone, Copy, Debug)]

@@ -229,17 +229,9 @@ pub fn exit_code(checks: &[Check]) -> u8 {
     }
 }
 
-/// Escapes control characters in text that came from outside (reader names).
+/// Text that came from outside (reader names): the crate's one sanitizer.
 fn sanitize(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_control() {
-                format!("\\u{{{:x}}}", u32::from(c))
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    crate::sanitize::sanitize(s)
 }
 
 /// The text rendering: one line per check, its details, and the fix for anything not ok.
