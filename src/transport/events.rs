@@ -1,6 +1,6 @@
 //! What a transport tells whoever watches it: each command as it is sent, and that it is
 //! done (the transport was dropped, also after an error). The transport draws nothing
-//! itself; the CLI's progress line ([`crate::cli`] draws it) is one [`Observer`], a test
+//! itself; the progress line the CLI draws is one [`Observer`], a test
 //! another.
 
 use super::{Transport, TransportError, forward_card_info};
