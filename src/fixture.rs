@@ -116,9 +116,9 @@ impl Declaration {
     }
 }
 
-/// True for the instructions whose data is a secret (VERIFY, CHANGE REFERENCE DATA,
-/// CHANGE KEY): such data must never be written anywhere. One rule with the decoder's.
-pub use crate::card::command::carries_secret;
+/// True for the commands whose data may be a secret ([`crate::iso7816::command::secret_command`]):
+/// such data must never be written anywhere. One rule with the decoder's.
+pub use crate::iso7816::command::carries_secret;
 
 /// The fixture reader's state between lines.
 #[derive(Default)]
@@ -368,7 +368,7 @@ impl Fixture {
             let _ = writeln!(s, "note: {}", one_line(n));
         }
         let _ = writeln!(s, "reader: {}", one_line(&self.reader));
-        let _ = writeln!(s, "atr: {}", crate::transport::spaced_hex(&self.atr));
+        let _ = writeln!(s, "atr: {}", crate::iso7816::spaced_hex(&self.atr));
         if let Some(t) = &self.tool {
             let _ = writeln!(s, "tool: {}", one_line(t));
         }
@@ -386,8 +386,8 @@ impl Fixture {
             if let Some(c) = &e.comment {
                 let _ = writeln!(s, "# {}", one_line(c));
             }
-            let _ = writeln!(s, "> {}", crate::transport::spaced_hex(&e.command));
-            let _ = writeln!(s, "< {}", crate::transport::spaced_hex(&e.response));
+            let _ = writeln!(s, "> {}", crate::iso7816::spaced_hex(&e.command));
+            let _ = writeln!(s, "< {}", crate::iso7816::spaced_hex(&e.response));
         }
         s
     }

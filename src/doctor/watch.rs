@@ -146,10 +146,7 @@ impl Line {
                 }
             ),
         };
-        let what: String = what
-            .chars()
-            .map(|c| if c.is_control() { '?' } else { c })
-            .collect();
+        let what = crate::sanitize::sanitize(&what);
         match self.since_last_ms {
             Some(ms) => format!("{what}  (+{:.1} s)", ms as f64 / 1000.0),
             None => what,
