@@ -92,6 +92,9 @@ pub enum Command {
         /// text: one line per event; json: one JSON object per line (docs/json.md).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Language of the text lines (default: from LC_ALL, LC_MESSAGES or LANG).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
     },
 }
 

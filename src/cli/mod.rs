@@ -84,7 +84,9 @@ pub fn run(cli: Cli) -> Exit {
         Command::Completions { shell } => Ok(completions::run(shell)),
         Command::Man => Ok(man::run()),
         Command::Doctor(args) => Ok(doctor::run(&args)),
-        Command::Watch { format } => watch::run(format),
+        Command::Watch { format, lang } => {
+            watch::run(format, lang.map_or_else(Lang::from_env, Lang::from))
+        }
     };
     match result {
         Ok(code) => code,

@@ -3,22 +3,13 @@
 
 use super::model::{CHECKS, DoctorReport, Status, row};
 use super::say;
-use crate::lang::{Lang, Text, is_japanese};
+use super::say::{pad, width};
+use crate::lang::{Lang, Text};
 use crate::sanitize::sanitize;
 
 /// The sentence in `lang`; `Both` is Japanese, then ` / `, then English.
 fn pick(t: &Text, lang: Lang) -> String {
     t.get(lang, " / ")
-}
-
-/// Columns a string takes on a terminal: Japanese script two, everything else one.
-fn width(s: &str) -> usize {
-    s.chars().map(|c| if is_japanese(c) { 2 } else { 1 }).sum()
-}
-
-/// `s` padded with spaces to `w` columns.
-fn pad(s: &str, w: usize) -> String {
-    format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
 }
 
 /// The widths of the status and name columns in `lang`: one more than the widest entry

@@ -11,7 +11,7 @@
 
 use serde::Serialize;
 
-use crate::lang::Text;
+use crate::lang::{Text, is_japanese};
 
 /// A sentence without arguments, English and Japanese side by side, for the static tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +41,16 @@ impl Serialize for Phrase {
 /// software (JPKI 利用者クライアントソフト) and the Basic Resident Registration Card
 /// (住基カード), beside the crate's [`crate::lang::OFFICIAL_NAMES`].
 pub const OFFICIAL_NAMES: &[&str] = &["利用者クライアントソフト", "住基カード"];
+
+/// Columns a string takes on a terminal: Japanese script two, everything else one.
+pub fn width(s: &str) -> usize {
+    s.chars().map(|c| if is_japanese(c) { 2 } else { 1 }).sum()
+}
+
+/// `s` padded with spaces to `w` columns.
+pub fn pad(s: &str, w: usize) -> String {
+    format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
+}
 
 /// A list of reader names, quoted as each language quotes: `"a", "b"` and `「a」、「b」`.
 pub fn reader_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Text {
