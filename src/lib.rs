@@ -14,6 +14,7 @@
 
 pub mod audit;
 pub mod card;
+pub mod chipmap;
 pub mod cli;
 pub mod decode;
 pub mod doctor;
@@ -21,6 +22,7 @@ pub mod emulate;
 pub mod error;
 pub mod fixture;
 pub mod fixture_check;
+pub mod iso7816;
 pub mod lang;
 pub mod pincheck;
 pub mod privacy;
@@ -28,9 +30,11 @@ pub mod record;
 pub mod report;
 pub mod sanitize;
 pub mod source;
-pub mod sw;
 pub mod transport;
 pub mod trust;
+
+/// Temporary path for [`iso7816::sw`] (issue 16 moved the status words into the leaf).
+pub use iso7816::sw;
 
 #[cfg(test)]
 mod testing;

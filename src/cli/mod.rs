@@ -9,6 +9,7 @@ mod doctor;
 mod emulate;
 mod fixture;
 mod man;
+mod progress;
 mod readers;
 mod record;
 mod watch;
@@ -32,10 +33,11 @@ use crate::report::html::HtmlOptions;
 use crate::report::text::TextOptions;
 use crate::report::{self, Report};
 use crate::source::{Opened, SourceError};
-use crate::transport::progress::Progress;
+use crate::transport::events::Observed;
 use crate::transport::trace::Trace;
 use crate::transport::{Transport, TransportError};
 use args::AFTER_HELP;
+use progress::Progress;
 
 #[derive(Parser, Debug)]
 #[command(name = "myna-audit", version, about = "Audit a My Number Card (マイナンバーカード): its applications, PIN counters, and what a finder could read", after_help = AFTER_HELP)]
@@ -82,7 +84,9 @@ pub fn run(cli: Cli) -> Exit {
         Command::Completions { shell } => Ok(completions::run(shell)),
         Command::Man => Ok(man::run()),
         Command::Doctor(args) => Ok(doctor::run(&args)),
-        Command::Watch { format } => watch::run(format),
+        Command::Watch { format, lang } => {
+            watch::run(format, lang.map_or_else(Lang::from_env, Lang::from))
+        }
     };
     match result {
         Ok(code) => code,
@@ -163,8 +167,8 @@ fn with_progress(
     t: Box<dyn Transport>,
     args: &ReportArgs,
     replay: bool,
-) -> Progress<Box<dyn Transport>> {
-    Progress::stderr(t, !(replay || args.quiet || args.trace), lang(args))
+) -> Observed<Box<dyn Transport>, Progress> {
+    Progress::stderr(!(replay || args.quiet || args.trace), lang(args)).watch(t)
 }
 
 /// Prints the report (also a partial one) and turns the outcome into an exit status.
