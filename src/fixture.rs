@@ -116,9 +116,9 @@ impl Declaration {
     }
 }
 
-/// True for the instructions whose data is a secret (VERIFY, CHANGE REFERENCE DATA,
-/// CHANGE KEY): such data must never be written anywhere. One rule with the decoder's.
-pub use crate::card::command::carries_secret;
+/// True for the commands whose data may be a secret ([`crate::iso7816::command::secret_command`]):
+/// such data must never be written anywhere. One rule with the decoder's.
+pub use crate::iso7816::command::carries_secret;
 
 /// The fixture reader's state between lines.
 #[derive(Default)]
@@ -136,6 +136,8 @@ struct Parser {
     /// A command waiting for its response: (line, bytes).
     pending: Option<(usize, Vec<u8>)>,
     last_line: usize,
+    /// Where each singular header key was first given.
+    singular: Vec<(&'static str, usize)>,
 }
 
 type LineResult = Result<(), (usize, String)>;
@@ -202,6 +204,10 @@ impl Parser {
         if !self.exchanges.is_empty() || self.pending.is_some() {
             return Err((n, format!("header line '{key}:' after the first exchange")));
         }
+        self.once(n, key)?;
+        if key == "fictional" {
+            fictional_value(value).map_err(|m| (n, m))?;
+        }
         let value = value.to_string();
         match key {
             "format" if value == FORMAT => self.format_seen = true,
@@ -231,6 +237,24 @@ impl Parser {
         Ok(())
     }
 
+    /// A header key that says one thing (`format`, `kind`, `reader`, `atr`, `tool`,
+    /// `date`) given twice makes the fixture malformed: the second would silently win.
+    fn once(&mut self, n: usize, key: &str) -> LineResult {
+        let Some(k) = SINGULAR.iter().find(|k| **k == key) else {
+            return Ok(());
+        };
+        if let Some((_, first)) = self.singular.iter().find(|(s, _)| s == k) {
+            return Err((
+                n,
+                format!(
+                    "header '{key}:' given twice (first on line {first}): a fixture says one thing"
+                ),
+            ));
+        }
+        self.singular.push((k, n));
+        Ok(())
+    }
+
     fn finish(self) -> Result<Fixture, (usize, String)> {
         if let Some((prev, _)) = self.pending {
             return Err((prev, "command has no response ('<' line)".into()));
@@ -255,6 +279,27 @@ impl Parser {
             redacted: self.redacted,
             exchanges: self.exchanges,
         })
+    }
+}
+
+/// The header keys a fixture may give once only; `note`, `fictional` and `redacted` repeat.
+const SINGULAR: [&str; 6] = ["format", "kind", "reader", "atr", "tool", "date"];
+
+/// A `fictional:` line declares exactly one value (docs/fixtures.md): a word without
+/// spaces (`123456789018`, `SYNTHCARDID00101`), or a 12-digit number in its printed form
+/// (`3141 5926 5352`, `3141-5926-5352`). Anything else on the line would be free text the
+/// leak check lets through.
+fn fictional_value(value: &str) -> Result<(), String> {
+    let v = value.trim();
+    let one_word = !v.is_empty() && !v.chars().any(char::is_whitespace);
+    let printed = crate::privacy::text::declared_digits(v).is_some_and(|d| d.len() == 12);
+    if one_word || printed {
+        Ok(())
+    } else {
+        Err(format!(
+            "'fictional:' declares exactly one value (a word, or a 12-digit number as printed), not '{}'",
+            one_line(v)
+        ))
     }
 }
 
@@ -323,7 +368,7 @@ impl Fixture {
             let _ = writeln!(s, "note: {}", one_line(n));
         }
         let _ = writeln!(s, "reader: {}", one_line(&self.reader));
-        let _ = writeln!(s, "atr: {}", crate::transport::spaced_hex(&self.atr));
+        let _ = writeln!(s, "atr: {}", crate::iso7816::spaced_hex(&self.atr));
         if let Some(t) = &self.tool {
             let _ = writeln!(s, "tool: {}", one_line(t));
         }
@@ -341,8 +386,8 @@ impl Fixture {
             if let Some(c) = &e.comment {
                 let _ = writeln!(s, "# {}", one_line(c));
             }
-            let _ = writeln!(s, "> {}", crate::transport::spaced_hex(&e.command));
-            let _ = writeln!(s, "< {}", crate::transport::spaced_hex(&e.response));
+            let _ = writeln!(s, "> {}", crate::iso7816::spaced_hex(&e.command));
+            let _ = writeln!(s, "< {}", crate::iso7816::spaced_hex(&e.response));
         }
         s
     }
@@ -398,6 +443,53 @@ mod tests {
         assert!(err_line(&short).1.contains("status word"));
         let typo = SMALL.replace("reader:", "raeder:");
         assert!(err_line(&typo).1.contains("unknown header key"));
+    }
+
+    /// Issue 18: a header that says one thing, then another.
+    #[test]
+    fn a_singular_header_key_given_twice_is_malformed() {
+        for (key, line) in [
+            ("kind: recorded-private", 7),
+            ("kind: synthetic", 7),
+            ("format: myna-audit-fixture 1", 7),
+            ("reader: Other", 7),
+            ("atr: 3B 00", 7),
+        ] {
+            let twice = SMALL.replace("atr: 3B 88 80 01\n", &format!("atr: 3B 88 80 01\n{key}\n"));
+            let twice = if key.starts_with("atr") {
+                SMALL.replace("reader: R 00\n", "reader: R 00\natr: 3B 00\n")
+            } else {
+                twice
+            };
+            let (n, msg) = err_line(&twice);
+            assert!(msg.contains("given twice"), "{key}: {msg}");
+            assert_eq!(n, if key.starts_with("atr") { 7 } else { line }, "{key}");
+        }
+        // Repeatable keys repeat.
+        let notes = SMALL.replace(
+            "note: made up\n",
+            "note: made up\nnote: again\nfictional: 123456789018\nfictional: 987654321093\n",
+        );
+        assert!(Fixture::parse(&notes).is_ok());
+        let tool_date = SMALL.replace("note: made up\n", "tool: a\ndate: 2026-01-01\ntool: b\n");
+        assert!(err_line(&tool_date).1.contains("'tool:' given twice"));
+    }
+
+    #[test]
+    fn fictional_declares_exactly_one_value() {
+        for ok in [
+            "123456789018",
+            "SYNTHCARDID00101",
+            "3141 5926 5352",
+            "3141-5926-5352",
+        ] {
+            let t = SMALL.replace("note: made up\n", &format!("fictional: {ok}\n"));
+            assert!(Fixture::parse(&t).is_ok(), "{ok}");
+        }
+        for bad in ["", "123456789018 and 537686677188", "a name", "1234 5678"] {
+            let t = SMALL.replace("note: made up\n", &format!("fictional: {bad}\n"));
+            assert!(err_line(&t).1.contains("exactly one value"), "{bad:?}");
+        }
     }
 
     #[test]

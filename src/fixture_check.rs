@@ -16,8 +16,8 @@ use crate::error::Exit;
 use crate::fixture::Declaration;
 use crate::fixture::{Exchange, Fixture, FixtureKind, MAX_FIXTURE_BYTES, carries_secret};
 use crate::privacy::context::split;
-use crate::privacy::detect::{self, CertInfo};
-use crate::privacy::{Assembly, IdKind, ObjectId, locate};
+use crate::privacy::detect::{self, CertInfo, Declared};
+use crate::privacy::{Assembly, IdKind, ObjectId, Placement, locate};
 
 /// One thing wrong with a fixture.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +26,8 @@ pub struct Problem {
     pub line: usize,
     /// A leak (exit 1) rather than a format error (exit 2).
     pub leak: bool,
+    /// A warning only (neither a leak nor a format error; the exit status is unchanged).
+    pub warning: bool,
     pub message: String,
 }
 
@@ -33,6 +35,25 @@ fn leak(line: usize, message: impl Into<String>) -> Problem {
     Problem {
         line,
         leak: true,
+        warning: false,
+        message: message.into(),
+    }
+}
+
+fn malformed(line: usize, message: impl Into<String>) -> Problem {
+    Problem {
+        line,
+        leak: false,
+        warning: false,
+        message: message.into(),
+    }
+}
+
+fn warning(line: usize, message: impl Into<String>) -> Problem {
+    Problem {
+        line,
+        leak: false,
+        warning: true,
         message: message.into(),
     }
 }
@@ -40,11 +61,24 @@ fn leak(line: usize, message: impl Into<String>) -> Problem {
 /// What the header lines say, read leniently (the file may be malformed).
 #[derive(Default)]
 struct Header {
-    kind: Option<(usize, String)>,
+    /// Every `kind:` line: a second one is malformed, and each is judged.
+    kinds: Vec<(usize, String)>,
     format_line: Option<usize>,
     fictional: Vec<String>,
     /// Declared replacement values per kind; `auth-certificate` declared at all.
     declared: BTreeMap<IdKind, Vec<String>>,
+}
+
+impl Header {
+    /// Every value the header declares: `fictional:` values and `redacted:` replacements.
+    fn allowed(&self) -> Declared {
+        Declared::of(
+            self.fictional
+                .iter()
+                .chain(self.declared.values().flatten())
+                .map(String::as_str),
+        )
+    }
 }
 
 fn parse_hex(s: &str) -> Option<Vec<u8>> {
@@ -57,6 +91,7 @@ pub fn check_text(text: &str) -> Vec<Problem> {
     let mut problems = Vec::new();
     let mut h = Header::default();
     let mut response_lines = Vec::new();
+    let mut text_lines = Vec::new();
     let mut in_header = true;
     for (i, raw) in text.lines().enumerate() {
         let n = i + 1;
@@ -66,7 +101,8 @@ pub fn check_text(text: &str) -> Vec<Problem> {
             if parse_hex(rest).is_some_and(|c| carries_secret(&c)) {
                 problems.push(leak(
                     n,
-                    "a VERIFY-class command carries data (a PIN or password): fixtures must never contain one",
+                    "a command that carries a secret (a PIN, PUK or password) with its data: \
+                     fixtures must never contain one",
                 ));
             }
             continue;
@@ -80,12 +116,9 @@ pub fn check_text(text: &str) -> Vec<Problem> {
             if let Some((key, value)) = line.split_once(':').filter(|_| !line.starts_with('#')) {
                 let value = value.trim();
                 match key.trim() {
-                    "kind" => h.kind = Some((n, value.to_string())),
+                    "kind" => h.kinds.push((n, value.to_string())),
                     "format" => h.format_line = Some(n),
-                    "fictional" => {
-                        h.fictional.push(value.to_string());
-                        continue;
-                    }
+                    "fictional" => h.fictional.push(value.to_string()),
                     "redacted" => {
                         if let Some(d) = Declaration::parse(value) {
                             h.declared.entry(d.kind).or_default().extend(d.replacement);
@@ -95,55 +128,88 @@ pub fn check_text(text: &str) -> Vec<Problem> {
                 }
             }
         }
-        // Comments and header values are text people read and share too.
-        for (_, digits) in detect::twelve_digit_runs(line.as_bytes()) {
-            if detect::is_my_number(&digits) && !declared_fictional(&h, &digits) {
-                problems.push(leak(
-                    n,
-                    "a 12-digit number with a valid My Number check digit, not declared 'fictional:'",
-                ));
+        // The ATR is hex data: scanned as bytes (by the parser's data check), not as text.
+        if in_header && line.strip_prefix("atr:").is_some() {
+            if let Some(atr) = line.strip_prefix("atr:").and_then(parse_hex) {
+                for hit in detect::scan(&atr, &Declared::of(h.fictional.iter().map(String::as_str)))
+                {
+                    problems.push(leak(n, format!("{} in the ATR", hit.what.describe())));
+                }
             }
+            continue;
         }
+        // Comments and header values are text people read and share too: every line,
+        // `fictional:` lines included (they may hold their declared value, nothing else).
+        text_lines.push((n, line));
     }
-    match &h.kind {
-        None => problems.push(leak(
-            h.format_line.unwrap_or(1),
-            "the header has no 'kind:' line saying whether the fixture is synthetic or redacted",
-        )),
-        Some((n, k)) if k == FixtureKind::RecordedPrivate.as_str() => problems.push(leak(
-            *n,
-            "kind: recorded-private: this recording keeps the card's real identifiers; never share it \
-             (record again without --keep-identifiers)",
-        )),
-        Some((n, k))
-            if k != FixtureKind::Synthetic.as_str()
-                && k != FixtureKind::RecordedRedacted.as_str() =>
-        {
+    let allowed = h.allowed();
+    for (n, line) in text_lines {
+        for _ in detect::scan_text(line, &allowed) {
             problems.push(leak(
-                *n,
-                format!("kind: '{k}' does not say whether the fixture is synthetic or redacted"),
-            ))
+                n,
+                "a 12-digit number with a valid My Number check digit (in any printed form), \
+                 not declared 'fictional:'",
+            ));
         }
-        Some(_) => {}
     }
+    problems.extend(kind_problems(&h));
     match Fixture::parse(text) {
-        Err((line, message)) => problems.push(Problem {
-            line,
-            leak: false,
-            message,
-        }),
-        Ok(f) => problems.extend(check_data(&f, &h, &response_lines)),
+        Err((line, message)) => problems.push(malformed(line, message)),
+        Ok(f) => problems.extend(check_data(&f, &h, &allowed, &response_lines)),
     }
     problems.sort_by_key(|p| p.line);
+    problems.dedup();
     problems
 }
 
-fn declared_fictional(h: &Header, digits: &[u8]) -> bool {
-    h.fictional.iter().any(|f| f.as_bytes() == digits)
+/// The `kind:` lines judged: each must say synthetic or redacted (a second `kind:` line is
+/// also malformed, from the parser).
+fn kind_problems(h: &Header) -> Vec<Problem> {
+    if h.kinds.is_empty() {
+        return vec![leak(
+            h.format_line.unwrap_or(1),
+            "the header has no 'kind:' line saying whether the fixture is synthetic or redacted",
+        )];
+    }
+    let mut out = Vec::new();
+    for (n, k) in &h.kinds {
+        if k == FixtureKind::RecordedPrivate.as_str() {
+            out.push(leak(
+                *n,
+                "kind: recorded-private: this recording keeps the card's real identifiers; never share it \
+                 (record again without --keep-identifiers)",
+            ));
+        } else if k != FixtureKind::Synthetic.as_str()
+            && k != FixtureKind::RecordedRedacted.as_str()
+        {
+            out.push(leak(
+                *n,
+                format!("kind: '{k}' does not say whether the fixture is synthetic or redacted"),
+            ));
+        }
+    }
+    if let [(first, a), rest @ ..] = h.kinds.as_slice() {
+        for (n, b) in rest.iter().filter(|(_, b)| b != a) {
+            out.push(leak(
+                *n,
+                format!(
+                    "kind: '{b}' contradicts 'kind: {a}' on line {first}: a fixture says what it is once"
+                ),
+            ));
+        }
+    }
+    out
 }
 
-/// The leaks inside a well-formed fixture's response data.
-fn check_data(f: &Fixture, h: &Header, response_lines: &[usize]) -> Vec<Problem> {
+/// The leaks inside a well-formed fixture's response data: each object put back together
+/// from its chunks, and every recorded answer on its own (an earlier answer to the same
+/// read is scanned too, not only the one replay would serve).
+fn check_data(
+    f: &Fixture,
+    h: &Header,
+    allowed: &Declared,
+    response_lines: &[usize],
+) -> Vec<Problem> {
     let mut out = Vec::new();
     let line_of = |i: usize| {
         response_lines
@@ -151,7 +217,6 @@ fn check_data(f: &Fixture, h: &Header, response_lines: &[usize]) -> Vec<Problem>
             .copied()
             .unwrap_or_else(|| f.exchanges.get(i).map_or(0, |e| e.line))
     };
-    let fictional: Vec<Vec<u8>> = h.fictional.iter().map(|s| s.as_bytes().to_vec()).collect();
     let assembly = Assembly::of(
         f.exchanges
             .iter()
@@ -162,7 +227,8 @@ fn check_data(f: &Fixture, h: &Header, response_lines: &[usize]) -> Vec<Problem>
         let place = obj.describe();
         for (off, run) in img.runs() {
             let at = |k: usize| img.origin(off + k).map_or(0, line_of);
-            for hit in detect::scan(&run, &fictional) {
+            let laid_out = (off == 0).then_some(obj);
+            for hit in detect::scan_object(laid_out, &run, allowed) {
                 out.push(leak(
                     at(hit.offset),
                     format!(
@@ -181,30 +247,85 @@ fn check_data(f: &Fixture, h: &Header, response_lines: &[usize]) -> Vec<Problem>
         }
     }
     for (i, (e, p)) in f.exchanges.iter().zip(&assembly.placements).enumerate() {
-        if p.is_none() {
-            out.extend(loose(e, line_of(i), h, &fictional, redacted));
-        }
+        out.extend(one_answer(e, p.as_ref(), line_of(i), h, allowed, redacted));
     }
+    out.extend(contradictions(f, &assembly, &line_of));
     out
 }
 
-/// Leaks in the data of an exchange that belongs to no object.
-fn loose(
+/// Leaks in one recorded answer's data on its own.
+fn one_answer(
     e: &Exchange,
+    p: Option<&Placement>,
     line: usize,
     h: &Header,
-    fictional: &[Vec<u8>],
+    allowed: &Declared,
     redacted: bool,
 ) -> Vec<Problem> {
     let Some((data, _)) = split(&e.response) else {
         return Vec::new();
     };
-    let mut out: Vec<Problem> = detect::scan(data, fictional)
+    let (place, laid_out, base) = match p {
+        Some(p) => (
+            p.object.describe(),
+            (p.offset == 0).then_some(&p.object),
+            p.offset,
+        ),
+        None => ("a response".to_string(), None, 0),
+    };
+    let mut out: Vec<Problem> = detect::scan_object(laid_out, data, allowed)
         .into_iter()
-        .map(|hit| leak(line, hit.what.describe()))
+        .map(|hit| {
+            let msg = if p.is_some() {
+                format!(
+                    "{} in {place} (byte {})",
+                    hit.what.describe(),
+                    base + hit.offset
+                )
+            } else {
+                hit.what.describe().to_string()
+            };
+            leak(line, msg)
+        })
         .collect();
     for c in detect::certificates(data) {
-        out.extend(certificate(&c, h, redacted, "a response", line));
+        out.extend(certificate(&c, h, redacted, &place, line));
+    }
+    out
+}
+
+/// Bytes of one object recorded twice with different values: replay serves one of them,
+/// so the fixture does not say one thing. A warning, naming both lines.
+fn contradictions(
+    f: &Fixture,
+    assembly: &Assembly,
+    line_of: &dyn Fn(usize) -> usize,
+) -> Vec<Problem> {
+    let mut seen: BTreeMap<(&ObjectId, usize), (u8, usize)> = BTreeMap::new();
+    let mut reported: std::collections::BTreeSet<(usize, usize)> = Default::default();
+    let mut out = Vec::new();
+    for (i, (e, p)) in f.exchanges.iter().zip(&assembly.placements).enumerate() {
+        let (Some(p), Some((data, _))) = (p, split(&e.response)) else {
+            continue;
+        };
+        for (k, b) in data.iter().enumerate() {
+            match seen.get(&(&p.object, p.offset + k)) {
+                Some((old, j)) if old != b && reported.insert((*j, i)) => {
+                    out.push(warning(
+                        line_of(i),
+                        format!(
+                            "{} byte {} was recorded on line {} with another value: contradictory \
+                             answers to the same read (replay serves the last)",
+                            p.object.describe(),
+                            p.offset + k,
+                            line_of(*j)
+                        ),
+                    ));
+                }
+                _ => {}
+            }
+            seen.insert((&p.object, p.offset + k), (*b, i));
+        }
     }
     out
 }
@@ -233,9 +354,9 @@ fn certificate(
     };
     let serial_ok = declared(IdKind::AuthCertSerial, &c.serial);
     let cn_ok = c
-        .subject_cn
-        .as_deref()
-        .is_none_or(|cn| declared(IdKind::AuthCertCn, cn));
+        .subject_cns
+        .iter()
+        .all(|cn| declared(IdKind::AuthCertCn, cn));
     let key_ok = h.declared.contains_key(&IdKind::AuthCertKey);
     if redacted && serial_ok && cn_ok && key_ok {
         return None;
@@ -318,13 +439,7 @@ fn undeclared_identifiers(
 
 /// Checks one file; an unreadable file is one format problem on line 0.
 pub fn check_file(path: &Path) -> Vec<Problem> {
-    let unreadable = |message: String| {
-        vec![Problem {
-            line: 0,
-            leak: false,
-            message,
-        }]
-    };
+    let unreadable = |message: String| vec![malformed(0, message)];
     match std::fs::metadata(path) {
         Err(e) => return unreadable(format!("cannot read: {e}")),
         Ok(m) if m.len() > MAX_FIXTURE_BYTES => {
@@ -347,13 +462,15 @@ pub fn check_file(path: &Path) -> Vec<Problem> {
 pub struct Tally {
     pub leaks: usize,
     pub malformed: usize,
+    pub warnings: usize,
 }
 
 impl Tally {
     /// Counts one file's problems.
     pub fn add(&mut self, problems: &[Problem]) {
         self.leaks += problems.iter().filter(|p| p.leak).count();
-        self.malformed += problems.iter().filter(|p| !p.leak).count();
+        self.malformed += problems.iter().filter(|p| !p.leak && !p.warning).count();
+        self.warnings += problems.iter().filter(|p| p.warning).count();
     }
 
     /// The exit status of `fixture check`: findings on any leak, else failed on any

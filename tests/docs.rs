@@ -12,6 +12,6 @@ fn chip_map_doc_is_current() {
     let have = std::fs::read_to_string(path).unwrap_or_default();
     assert!(
         have == want,
-        "docs/chip-map.md is out of date with src/card/chipmap.rs: run `MYNA_AUDIT_UPDATE_DOCS=1 cargo test --test docs`"
+        "docs/chip-map.md is out of date with src/chipmap.rs: run `MYNA_AUDIT_UPDATE_DOCS=1 cargo test --test docs`"
     );
 }

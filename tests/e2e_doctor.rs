@@ -136,6 +136,42 @@ fn a_healthy_emulated_card_is_all_ok_type_b_with_extended_length() {
         t.stdout
     );
     assert!(!t.stdout.contains("fix:"), "{}", t.stdout);
+
+    // In Japanese: the same checks, none of the English sentences the JSON carries.
+    let ja = run(cli(&["doctor", "--lang", "ja"]));
+    assert_eq!(ja.code, 0, "{}", ja.stderr);
+    assert!(
+        ja.stdout.contains("正常  マイナンバーカード"),
+        "{}",
+        ja.stdout
+    );
+    let mut seen = 0;
+    for c in v["checks"].as_array().unwrap() {
+        let mut english = vec![c["summary"].as_str().unwrap().to_string()];
+        english.extend(
+            c["details"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|d| d.as_str().map(String::from)),
+        );
+        for f in english.iter().flat_map(|e| english_runs(e)) {
+            seen += 1;
+            assert!(!ja.stdout.contains(&f), "{f:?} in\n{}", ja.stdout);
+        }
+    }
+    assert!(seen > 10, "{seen} English runs looked for");
+}
+
+/// The runs of three or more English words in a sentence, leaving out "quoted" names.
+fn english_runs(en: &str) -> Vec<String> {
+    let plain: String = en.split('"').step_by(2).collect::<Vec<_>>().join("|");
+    plain
+        .split(|c: char| !(c.is_ascii_alphabetic() || c == ' ' || c == '\'' || c == '-'))
+        .map(str::trim)
+        .filter(|f| f.split_whitespace().filter(|w| w.len() > 1).count() >= 3)
+        .map(String::from)
+        .collect()
 }
 
 #[test]

@@ -90,8 +90,8 @@ fn a_service_restart_mid_audit_is_recovered_once() {
         .notes
         .iter()
         .position(|n| {
-            n.starts_with("The connection to the PC/SC service broke at command 12")
-                && n.contains("re-established it once")
+            n.en.starts_with("The connection to the PC/SC service broke at command 12")
+                && n.en.contains("re-established it once")
         })
         .unwrap_or_else(|| panic!("the report says what happened: {:?}", live.notes));
     live.notes.remove(note);
@@ -132,10 +132,9 @@ fn a_service_stopping_for_good_mid_audit_is_reported_with_a_partial_report() {
         Some(("0001".to_string(), Some("6982".to_string())))
     );
     assert!(
-        r.notes
-            .iter()
-            .any(|n| n
-                .contains("reconnecting once failed: the service did not come back within 5 s")),
+        r.notes.iter().any(|n| n
+            .en
+            .contains("reconnecting once failed: the service did not come back within 5 s")),
         "{:?}",
         r.notes
     );
@@ -172,7 +171,7 @@ fn a_verify_interrupted_by_a_service_restart_is_never_sent_again() {
     assert!(
         r.notes
             .iter()
-            .any(|n| n.contains("is not sent twice (00 20 00 80)")),
+            .any(|n| n.en.contains("is not sent twice (00 20 00 80)")),
         "{:?}",
         r.notes
     );

@@ -102,7 +102,7 @@ fn holder_attribute_oids() {
 #[test]
 fn a_verify_with_data() {
     let text = format!("{HEAD}{TEXT_AP}> 00 20 00 80 04 31 32 33 34\n< 90 00\n");
-    one_leak(&text, 9, "VERIFY");
+    one_leak(&text, 9, "carries a secret");
     // It is malformed too (the parser refuses it), but the leak decides the exit status.
     assert!(check_text(&text).iter().any(|p| !p.leak && p.line == 9));
     let query = format!("{HEAD}{TEXT_AP}> 00 20 00 80\n< 63 C3\n");
@@ -259,4 +259,124 @@ fn the_test_data_fixtures_for_record_are_what_they_claim() {
     assert!(leaks(&png).iter().any(|p| p.message.contains("PNG")));
     let mn = std::fs::read_to_string("tests/data/free-mynumber.fixture").unwrap();
     assert_eq!(check_text(&mn), Vec::new());
+}
+
+// Issue 18: hostile fixtures, built here, each aimed at one way past the check.
+
+/// SELECT JPKI-AP, SELECT EF 0008 (a free file the redactor has no identifier rule for).
+const JPKI_EF8: &str =
+    "> 00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01\n< 90 00\n> 00 A4 02 0C 02 00 08\n< 90 00\n";
+
+fn read(data: &[u8]) -> String {
+    format!("> 00 B0 00 00 00\n< {} 90 00\n", hex(data))
+}
+
+#[test]
+fn hostile_a_my_number_beside_a_digit_like_byte() {
+    // 12 digits followed by a DER SEQUENCE tag (0x30, ASCII '0'): a 13-digit run.
+    let mut data = [&[0x13, 0x0C][..], b"987654321093"].concat();
+    data.extend([0x30, 0x00]);
+    one_leak(&format!("{HEAD}{JPKI_EF8}{}", read(&data)), 10, "My Number");
+    // In bytes of no known structure, inside a longer run.
+    let data = b"id=49876543210937;".to_vec();
+    one_leak(&format!("{HEAD}{JPKI_EF8}{}", read(&data)), 10, "My Number");
+}
+
+#[test]
+fn hostile_a_my_number_in_other_encodings() {
+    let n = "987654321093";
+    let utf16: Vec<u8> = n.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    let full: Vec<u8> = "９８７６５４３２１０９３".as_bytes().to_vec();
+    let sjis: Vec<u8> = n.bytes().flat_map(|c| [0x82, c - b'0' + 0x4F]).collect();
+    let printed = b"9876 5432 1093".to_vec();
+    for data in [utf16, full, sjis, printed] {
+        one_leak(&format!("{HEAD}{JPKI_EF8}{}", read(&data)), 10, "My Number");
+    }
+}
+
+/// Issue 17's last bullet: the number as printed on the card, in comments, notes and
+/// header values, caught in every form a person would type it.
+#[test]
+fn hostile_the_printed_form_in_comments_and_notes() {
+    for form in [
+        "987654321093",
+        "9876 5432 1093",
+        "9876-5432-1093",
+        "9876  5432  1093",
+        "９８７６５４３２１０９３",
+        "９８７６　５４３２　１０９３",
+        "９８７６－５４３２－１０９３",
+        "9876ー5432ー1093",
+    ] {
+        let comment = format!("{HEAD}# the holder's number is {form}\n{TEXT_AP}");
+        one_leak(&comment, 5, "My Number");
+        let note = format!("{HEAD}note: {form}\n{TEXT_AP}");
+        one_leak(&note, 5, "My Number");
+        // Declared fictional (in either form): allowed.
+        let declared = format!("{HEAD}fictional: 9876 5432 1093\n# {form}\n{TEXT_AP}");
+        assert!(
+            leaks(&declared).is_empty(),
+            "{form}: {:#?}",
+            leaks(&declared)
+        );
+    }
+}
+
+#[test]
+fn hostile_contradictory_kinds() {
+    let text = format!("{HEAD}{TEXT_AP}").replace(
+        "kind: synthetic\n",
+        "kind: recorded-private\nkind: synthetic\n",
+    );
+    let problems = check_text(&text);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.leak && p.message.contains("recorded-private"))
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| !p.leak && p.message.contains("given twice"))
+    );
+}
+
+#[test]
+fn hostile_free_text_on_a_fictional_line() {
+    let text = format!("{HEAD}fictional: 123456789018 but really 987654321093\n{TEXT_AP}");
+    let problems = check_text(&text);
+    // The real number is a leak; the line itself is malformed.
+    assert!(
+        problems.iter().any(|p| p.leak && p.line == 5),
+        "{problems:#?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| !p.leak && p.message.contains("exactly one value"))
+    );
+}
+
+#[test]
+fn hostile_an_earlier_duplicate_answer_is_scanned() {
+    let mut first = my_number_file();
+    first.truncate(17);
+    let clean = [&[0xFF, 0x10, 0x0C][..], b"000000000000", &[0xFF, 0xFF]].concat();
+    let text = format!(
+        "{HEAD}{TEXT_AP}> 00 B0 00 00 11\n< {} 90 00\n> 00 B0 00 00 11\n< {} 90 00\n",
+        hex(&first),
+        hex(&clean)
+    );
+    let problems = check_text(&text);
+    assert!(
+        problems.iter().any(|p| p.leak && p.line == 10),
+        "{problems:#?}"
+    );
+    // And the contradiction is a warning naming both lines.
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.warning && p.line == 12 && p.message.contains("line 10")),
+        "{problems:#?}"
+    );
 }

@@ -229,7 +229,7 @@ fn chromium_renders_the_typical_report() {
         assert!(dom.contains(&id), "{id} in the DOM");
     }
     for f in &r.findings {
-        assert!(dom.contains(&myna_audit::report::html::escape(&f.message)));
+        assert!(dom.contains(&myna_audit::report::html::escape(&f.message.en)));
     }
     // Keep the files for a look (`target/tmp/html_browser/`); a rerun replaces them.
     eprintln!(

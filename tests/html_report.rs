@@ -286,10 +286,14 @@ fn every_fixture_renders_well_formed_self_contained_and_complete() {
             }
         }
         for f in &r.findings {
-            assert!(html.contains(&escaped(&f.message)), "{name}: {}", f.message);
+            for half in [&f.message.en, &f.message.ja] {
+                assert!(html.contains(&escaped(half)), "{name}: {half}");
+            }
         }
         for n in &r.notes {
-            assert!(html.contains(&escaped(n)), "{name}: {n}");
+            for half in [&n.en, &n.ja] {
+                assert!(html.contains(&escaped(half)), "{name}: {half}");
+            }
         }
         if let Some(e) = &r.error {
             assert!(html.contains(&escaped(&e.message)), "{name}");
@@ -373,8 +377,8 @@ fn hostile_card_strings_come_out_inert() {
     r.reader.atr = evil.into();
     r.as_of = evil.into();
     r.tool.version = evil.into();
-    r.notes.push(evil.into());
-    r.findings[0].message = evil.into();
+    r.notes.push(myna_audit::lang::Text::new(evil, evil));
+    r.findings[0].message = myna_audit::lang::Text::new(evil, evil);
     r.source.fixture = Some(evil.into());
     let app = &mut r.applications[0];
     app.name_en = evil.into();
@@ -403,9 +407,9 @@ fn hostile_card_strings_come_out_inert() {
         hint: evil.into(),
     });
     for lang in [
-        myna_audit::report::html::HtmlLang::Both,
-        myna_audit::report::html::HtmlLang::En,
-        myna_audit::report::html::HtmlLang::Ja,
+        myna_audit::lang::Lang::Both,
+        myna_audit::lang::Lang::En,
+        myna_audit::lang::Lang::Ja,
     ] {
         let html = render(&r, &HtmlOptions { lang });
         // Only the renderer's own elements and attributes: no script, no img, no handler.

@@ -23,7 +23,7 @@ use time::Date;
 use crate::card::Session;
 use crate::card::chipmap::{AppId, CertRole};
 use crate::card::ids::Ef;
-use crate::report::{ErrorInfo, Report, Source, Text};
+use crate::report::{ErrorInfo, Report, Source};
 use crate::transport::{Transport, TransportError};
 
 pub use walk::mask;
@@ -126,9 +126,12 @@ pub fn run<T: Transport>(session: &mut Session<T>, opts: &AuditOptions) -> Audit
     } = walk::walk(session, opts);
     report.apdu_count = session.apdu_count();
     judge(&mut report, &evidence, opts);
-    report
-        .notes
-        .extend(session.transport_notes().into_iter().map(Text::en));
+    report.notes.extend(
+        session
+            .transport_notes()
+            .into_iter()
+            .map(|n| crate::report::say::transport_note(&n)),
+    );
     let error = result.err();
     match &error {
         Some(e) => {

@@ -105,12 +105,12 @@ fn a_blocked_pin_is_critical_and_a_low_one_a_warning() {
         (f[0].severity, f[0].code),
         (Severity::Critical, FindingCode::PinBlocked)
     );
-    assert!(f[0].message.contains("(SW 63C0)"), "{}", f[0].message);
+    assert!(f[0].message.en.contains("(SW 63C0)"), "{}", f[0].message.en);
     assert_eq!(
         (f[1].severity, f[1].code),
         (Severity::Warning, FindingCode::PinLow)
     );
-    assert!(f[1].message.contains("the next wrong entry blocks it"));
+    assert!(f[1].message.en.contains("the next wrong entry blocks it"));
 }
 
 #[test]
@@ -255,14 +255,16 @@ fn notes_explain_raw_answers_and_whether_the_counter_was_queried() {
     let r = report(vec![app(AppId::Jpki, vec![unknown], vec![])]);
     let queried = notes::notes(&r, &Evidence::default(), &opts());
     assert!(
-        queried[0].contains("to the retry-counter query"),
+        queried[0].en.contains("to the retry-counter query"),
         "{queried:?}"
     );
     let mut ev = Evidence::default();
     ev.unselectable_pins.insert((AppId::Jpki, Ef(0x18)));
     let not = notes::notes(&r, &ev, &opts());
     assert!(
-        not[0].contains("SELECT, so its retry counter was not queried"),
+        not[0]
+            .en
+            .contains("SELECT, so its retry counter was not queried"),
         "{not:?}"
     );
 }

@@ -8,8 +8,8 @@
 //! "could not identify", with the status word, never guessed at.
 
 use super::Session;
-use super::chipmap::JPKI;
-use crate::sw::{StatusWord, SwKind};
+use crate::chipmap::JPKI;
+use crate::iso7816::sw::{StatusWord, SwKind};
 use crate::transport::{Transport, TransportError};
 
 /// What the identifying SELECT said.

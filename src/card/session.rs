@@ -4,11 +4,13 @@
 
 use apdu::command::{read_binary, select_file, verify};
 
-use super::chipmap::Size;
-use super::command::{Apdu, Body, Command};
+use crate::chipmap::Size;
 use crate::decode::tlv;
-use crate::sw::{Response, StatusWord, SwKind};
+use crate::iso7816::command::{Apdu, Body, Command};
+use crate::iso7816::sw::{Response, StatusWord, SwKind};
 use crate::transport::{ReadOnly, Transport, TransportError};
+
+use super::restart::{self, Selected};
 
 pub type SessionError = TransportError;
 
@@ -59,6 +61,10 @@ pub struct FileRead {
 pub struct Session<T: Transport> {
     transport: ReadOnly<T>,
     apdus: usize,
+    /// What the card has selected, to restore after a service restart.
+    selected: Selected,
+    /// What the session did on its own that the report should say.
+    notes: Vec<String>,
 }
 
 fn bytes(cmd: impl Into<Vec<u8>>) -> Vec<u8> {
@@ -70,6 +76,8 @@ impl<T: Transport> Session<T> {
         Session {
             transport,
             apdus: 0,
+            selected: Selected::default(),
+            notes: Vec::new(),
         }
     }
 
@@ -85,9 +93,12 @@ impl<T: Transport> Session<T> {
         self.transport.atr()
     }
 
-    /// What the transport has to say for the report (see [`Transport::notes`]).
+    /// What the transport (see [`Transport::notes`]) and the session (a recovery from a
+    /// service restart, [`super::restart`]) have to say for the report.
     pub fn transport_notes(&self) -> Vec<String> {
-        self.transport.notes()
+        let mut notes = self.transport.notes();
+        notes.extend(self.notes.iter().cloned());
+        notes
     }
 
     /// Holds the card for this session alone ([`Transport::begin_exclusive`]).
@@ -103,11 +114,39 @@ impl<T: Transport> Session<T> {
     /// Gets the same card back after a reset or a removal, where the transport can
     /// ([`Transport::reattach`]).
     pub fn reattach(&mut self, after: &TransportError) -> Result<bool, TransportError> {
-        self.transport.reattach(after)
+        let back = self.transport.reattach(after)?;
+        if back {
+            self.selected.forget();
+        }
+        Ok(back)
     }
 
     pub fn into_transport(self) -> T {
         self.transport.into_inner()
+    }
+
+    /// One command through the guard, following the selection; a service restart the
+    /// transport reconnected from is recovered here ([`super::restart`]). Recovery
+    /// commands are not counted: the card is asked for the same things once.
+    fn transmit(&mut self, cmd: &[u8]) -> Result<Vec<u8>, TransportError> {
+        let raw = match self.transport.transmit(cmd) {
+            Ok(raw) => raw,
+            Err(TransportError::ServiceRestarted { at }) => restart::recover(
+                &mut self.transport,
+                &mut self.selected,
+                &mut self.notes,
+                cmd,
+                &at,
+            )?,
+            Err(e) => {
+                if matches!(e, TransportError::CardReset | TransportError::CardRemoved) {
+                    self.selected.forget();
+                }
+                return Err(e);
+            }
+        };
+        self.selected.follow(cmd, &raw);
+        Ok(raw)
     }
 
     fn send(&mut self, cmd: &[u8]) -> Result<Response, SessionError> {
@@ -117,7 +156,7 @@ impl<T: Transport> Session<T> {
             });
         }
         self.apdus += 1;
-        let raw = self.transport.transmit(cmd)?;
+        let raw = self.transmit(cmd)?;
         if raw.is_empty() {
             // PC/SC hands back an empty response when the card vanished while the command
             // was outstanding (pcsc-virtual-reader.md); any transport doing so means the same.

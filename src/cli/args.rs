@@ -45,6 +45,16 @@ pub enum LangArg {
     Both,
 }
 
+impl From<LangArg> for crate::lang::Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::Ja => crate::lang::Lang::Ja,
+            LangArg::En => crate::lang::Lang::En,
+            LangArg::Both => crate::lang::Lang::Both,
+        }
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// List PC/SC readers: card present, ATR, and whether it is a My Number Card
@@ -82,6 +92,9 @@ pub enum Command {
         /// text: one line per event; json: one JSON object per line (docs/json.md).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Language of the text lines (default: from LC_ALL, LC_MESSAGES or LANG).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
     },
 }
 
@@ -106,6 +119,10 @@ pub struct DoctorArgs {
     pub round_trips: usize,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Language of the text output (default: from LC_ALL, LC_MESSAGES or LANG: ja* is
+    /// Japanese, anything else English). JSON carries the English sentences.
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
 }
 
 fn parse_round_trips(s: &str) -> Result<usize, String> {

@@ -4,6 +4,7 @@
 use super::{DoctorArgs, Format, emit};
 use crate::doctor::{self, Options};
 use crate::error::Exit;
+use crate::lang::Lang;
 
 pub(super) fn run(args: &DoctorArgs) -> Exit {
     let report = doctor::run(&Options {
@@ -12,7 +13,11 @@ pub(super) fn run(args: &DoctorArgs) -> Exit {
     });
     match args.format {
         Format::Json => emit(&format!("{}\n", doctor::render_json(&report))),
-        Format::Text => emit(&doctor::render_text(&report)),
+        Format::Text => {
+            // The language asked for, else the locale's.
+            let lang = args.lang.map_or_else(Lang::from_env, Lang::from);
+            emit(&doctor::render_text(&report, lang))
+        }
     }
     exit(report.exit_code())
 }

@@ -9,6 +9,7 @@ mod doctor;
 mod emulate;
 mod fixture;
 mod man;
+mod progress;
 mod readers;
 mod record;
 mod watch;
@@ -26,15 +27,17 @@ pub use args::{
 use crate::audit::{AuditError, AuditRun};
 use crate::emulate::EmulateError;
 use crate::error::{Diagnose, Exit};
+use crate::lang::Lang;
 use crate::record::RecordError;
-use crate::report::html::{HtmlLang, HtmlOptions};
-use crate::report::text::{Lang, TextOptions};
+use crate::report::html::HtmlOptions;
+use crate::report::text::TextOptions;
 use crate::report::{self, Report};
 use crate::source::{Opened, SourceError};
-use crate::transport::progress::{Progress, ProgressLang};
+use crate::transport::events::Observed;
 use crate::transport::trace::Trace;
 use crate::transport::{Transport, TransportError};
 use args::AFTER_HELP;
+use progress::Progress;
 
 #[derive(Parser, Debug)]
 #[command(name = "myna-audit", version, about = "Audit a My Number Card (マイナンバーカード): its applications, PIN counters, and what a finder could read", after_help = AFTER_HELP)]
@@ -81,7 +84,9 @@ pub fn run(cli: Cli) -> Exit {
         Command::Completions { shell } => Ok(completions::run(shell)),
         Command::Man => Ok(man::run()),
         Command::Doctor(args) => Ok(doctor::run(&args)),
-        Command::Watch { format } => watch::run(format),
+        Command::Watch { format, lang } => {
+            watch::run(format, lang.map_or_else(Lang::from_env, Lang::from))
+        }
     };
     match result {
         Ok(code) => code,
@@ -120,12 +125,7 @@ fn color_stdout() -> bool {
 
 /// The language asked for, else the locale's.
 fn lang(args: &ReportArgs) -> Lang {
-    match args.lang {
-        Some(LangArg::Ja) => Lang::Ja,
-        Some(LangArg::En) => Lang::En,
-        Some(LangArg::Both) => Lang::Both,
-        None => Lang::from_env(),
-    }
+    args.lang.map_or_else(Lang::from_env, Lang::from)
 }
 
 fn today() -> Date {
@@ -167,13 +167,8 @@ fn with_progress(
     t: Box<dyn Transport>,
     args: &ReportArgs,
     replay: bool,
-) -> Progress<Box<dyn Transport>> {
-    let lang = match lang(args) {
-        Lang::Ja => ProgressLang::Ja,
-        Lang::En => ProgressLang::En,
-        Lang::Both => ProgressLang::Both,
-    };
-    Progress::stderr(t, !(replay || args.quiet || args.trace), lang)
+) -> Observed<Box<dyn Transport>, Progress> {
+    Progress::stderr(!(replay || args.quiet || args.trace), lang(args)).watch(t)
 }
 
 /// Prints the report (also a partial one) and turns the outcome into an exit status.
@@ -196,13 +191,9 @@ fn print_report(report: &Report, args: &ReportArgs) {
                 lang: lang(args),
             },
         )),
-        ReportFormat::Html => {
-            let lang = match lang(args) {
-                Lang::Ja => HtmlLang::Ja,
-                Lang::En => HtmlLang::En,
-                Lang::Both => HtmlLang::Both,
-            };
-            emit(&report::html::render(report, &HtmlOptions { lang }))
-        }
+        ReportFormat::Html => emit(&report::html::render(
+            report,
+            &HtmlOptions { lang: lang(args) },
+        )),
     }
 }

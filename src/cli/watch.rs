@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use super::{CliError, Format, emit};
 use crate::doctor::watch::{Event, Line, diff, identify};
 use crate::error::Exit;
+use crate::lang::Lang;
 use crate::transport::TransportError;
 use crate::transport::pcsc::{Pcsc, ReaderSlot};
 
@@ -21,7 +22,7 @@ use crate::transport::pcsc::{Pcsc, ReaderSlot};
 /// is not seen.
 pub const POLL: Duration = Duration::from_millis(100);
 
-pub(super) fn run(format: Format) -> Result<Exit, CliError> {
+pub(super) fn run(format: Format, lang: Lang) -> Result<Exit, CliError> {
     let stop = Arc::new(AtomicBool::new(false));
     if let Err(e) = install_signals(&stop) {
         eprintln!("myna-audit watch: cannot catch Ctrl-C ({e}); it will end the process");
@@ -31,6 +32,7 @@ pub(super) fn run(format: Format) -> Result<Exit, CliError> {
     }
     let mut w = Watcher {
         format,
+        lang,
         ctx: None,
         known: Vec::new(),
         lost: false,
@@ -48,6 +50,8 @@ pub(super) fn run(format: Format) -> Result<Exit, CliError> {
 
 struct Watcher {
     format: Format,
+    /// The language of the text lines.
+    lang: Lang,
     ctx: Option<Pcsc>,
     /// The reader list last seen (kept while the service is away).
     known: Vec<ReaderSlot>,
@@ -133,7 +137,7 @@ impl Watcher {
         self.last_event = Some(now);
         emit(&match self.format {
             Format::Json => format!("{}\n", line.json()),
-            Format::Text => format!("{}\n", line.text()),
+            Format::Text => format!("{}\n", line.text(self.lang)),
         });
     }
 }

@@ -6,6 +6,8 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::Status;
+use super::say::{Phrase, join};
+use crate::lang::Text;
 
 /// A median round trip above this is slow (docs/doctor.md): a USB CCID reader with a card in
 /// a good field answers a short APDU in roughly 5-20 ms, so 50 ms is more than twice the
@@ -115,82 +117,96 @@ pub fn stats(samples: &[Sample]) -> LinkStats {
 }
 
 /// What to do about a poor link.
-pub const PLACEMENT_FIX: &str = "place the card flat and centred on the reader, away from metal (a metal desk, a phone, \
-     another card in the same wallet); do not move it during the run";
+pub const PLACEMENT_FIX: Phrase = Phrase::new(
+    "place the card flat and centred on the reader, away from metal (a metal desk, a phone, \
+     another card in the same wallet); do not move it during the run",
+    "カードをリーダーの中央に平らに置き、金属（金属の机、スマートフォン、同じ財布に入れた別のカード）から\
+     離してください。実行中は動かさないでください",
+);
+
+/// Why a link that answered still warns.
+const SLOW_MEDIAN: Phrase = Phrase::new("median over 50 ms", "中央値が 50 ms を超えています");
+const SLOW_P95: Phrase = Phrase::new(
+    "p95 over 310 ms (the card's frame waiting time)",
+    "p95 が 310 ms（カードのフレーム待ち時間）を超えています",
+);
+const ERRORS: Phrase = Phrase::new("errors", "エラーがあります");
+const RETRIES: Phrase = Phrase::new("retries", "再試行がありました");
+
+/// What was measured, in words.
+fn seen(s: &LinkStats) -> Text {
+    let f = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.1}"));
+    let (min, med, p95, max) = (f(s.min_ms), f(s.median_ms), f(s.p95_ms), f(s.max_ms));
+    let (n, e, r) = (s.round_trips, s.errors, s.retries);
+    Text::new(
+        format!(
+            "{n} round trips: min {min} / median {med} / p95 {p95} / max {max} ms; {e} error(s), {r} retr{}",
+            if r == 1 { "y" } else { "ies" }
+        ),
+        format!(
+            "往復 {n} 回: 最小 {min} / 中央値 {med} / p95 {p95} / 最大 {max} ms、エラー {e} 回、再試行 {r} 回"
+        ),
+    )
+}
+
+/// The link failed: `<what> (<seen>; first error: <error>)`.
+fn failed(what: Text, seen: &Text, first_error: Option<&str>) -> Text {
+    let e = first_error.unwrap_or("-");
+    Text::new(
+        format!("{} ({}; first error: {e})", what.en, seen.en),
+        format!("{}（{}、最初のエラー: {e}）", what.ja, seen.ja),
+    )
+}
 
 /// The verdict: status, what was seen, and the fix when not ok.
-pub fn verdict(s: &LinkStats) -> (Status, String, Option<String>) {
-    let f = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.1}"));
-    let seen = format!(
-        "{} round trips: min {} / median {} / p95 {} / max {} ms; {} error(s), {} retr{}",
-        s.round_trips,
-        f(s.min_ms),
-        f(s.median_ms),
-        f(s.p95_ms),
-        f(s.max_ms),
-        s.errors,
-        s.retries,
-        if s.retries == 1 { "y" } else { "ies" }
-    );
+pub fn verdict(s: &LinkStats) -> (Status, Text, Option<Text>) {
+    let seen = seen(s);
+    let fix = Some(PLACEMENT_FIX.text());
     if s.card_lost {
-        return (
-            Status::Fail,
-            format!(
-                "the card was lost after {} round trip(s) ({seen})",
-                s.round_trips.saturating_sub(1)
-            ),
-            Some(PLACEMENT_FIX.into()),
+        let k = s.round_trips.saturating_sub(1);
+        let summary = Text::new(
+            format!("the card was lost after {k} round trip(s) ({})", seen.en),
+            format!("{k} 回の往復の後でカードが離れました（{}）", seen.ja),
         );
+        return (Status::Fail, summary, fix);
     }
     if s.round_trips == 0 {
-        return (Status::Skip, "no round trips were made".into(), None);
+        let summary = Text::new("no round trips were made", "往復は行われませんでした");
+        return (Status::Skip, summary, None);
     }
+    let first = s.first_error.as_deref();
     if s.answered == 0 {
-        return (
-            Status::Fail,
-            format!(
-                "no round trip was answered ({seen}; first error: {})",
-                s.first_error.as_deref().unwrap_or("-")
-            ),
-            Some(PLACEMENT_FIX.into()),
-        );
+        let what = Text::new("no round trip was answered", "応答のあった往復はありません");
+        return (Status::Fail, failed(what, &seen, first), fix);
     }
     let error_share = s.errors as f64 / s.round_trips as f64;
     if error_share >= ERROR_SHARE_FAIL {
-        return (
-            Status::Fail,
-            format!(
-                "{:.0}% of round trips failed ({seen}; first error: {})",
-                error_share * 100.0,
-                s.first_error.as_deref().unwrap_or("-")
-            ),
-            Some(PLACEMENT_FIX.into()),
+        let pct = format!("{:.0}%", error_share * 100.0);
+        let what = Text::new(
+            format!("{pct} of round trips failed"),
+            format!("往復の {pct} が失敗しました"),
         );
+        return (Status::Fail, failed(what, &seen, first), fix);
     }
-    let mut why = Vec::new();
-    if s.median_ms.is_some_and(|m| m > MEDIAN_WARN_MS) {
-        why.push(format!("median over {MEDIAN_WARN_MS} ms"));
-    }
-    if s.p95_ms.is_some_and(|p| p > P95_WARN_MS) {
-        why.push(format!(
-            "p95 over {P95_WARN_MS} ms (the card's frame waiting time)"
-        ));
-    }
-    if s.errors > 0 {
-        why.push("errors".into());
-    }
-    if s.retries > 0 {
-        why.push("retries".into());
-    }
+    let why: Vec<Text> = [
+        (s.median_ms.is_some_and(|m| m > MEDIAN_WARN_MS), SLOW_MEDIAN),
+        (s.p95_ms.is_some_and(|p| p > P95_WARN_MS), SLOW_P95),
+        (s.errors > 0, ERRORS),
+        (s.retries > 0, RETRIES),
+    ]
+    .into_iter()
+    .filter(|(applies, _)| *applies)
+    .map(|(_, p)| p.text())
+    .collect();
     if why.is_empty() {
-        (Status::Ok, seen, None)
-    } else {
-        (
-            Status::Warn,
-            format!("{seen} — {}", why.join(", ")),
-            Some(PLACEMENT_FIX.into()),
-        )
+        return (Status::Ok, seen, None);
     }
+    let why = join(&why);
+    let summary = Text::new(
+        format!("{} — {}", seen.en, why.en),
+        format!("{} — {}", seen.ja, why.ja),
+    );
+    (Status::Warn, summary, fix)
 }
 
 #[cfg(test)]
@@ -255,6 +271,8 @@ mod tests {
         let s = stats(&[with(5, Outcome::Error("6F00".into()))]);
         assert_eq!(s.min_ms, None);
         let (st, sum, fix) = verdict(&s);
+        let sum = sum.en;
+        let fix = fix.map(|f| f.en);
         assert_eq!(st, Status::Fail);
         assert!(sum.contains("6F00"), "{sum}");
         assert!(fix.is_some());
@@ -264,6 +282,8 @@ mod tests {
     fn a_fast_clean_link_is_ok() {
         let samples: Vec<Sample> = (0..50).map(|i| ok(8 + i % 5)).collect();
         let (st, sum, fix) = verdict(&stats(&samples));
+        let sum = sum.en;
+        let fix = fix.map(|f| f.en);
         assert_eq!(st, Status::Ok, "{sum}");
         assert!(fix.is_none());
         assert!(sum.starts_with("50 round trips"), "{sum}");
@@ -282,6 +302,8 @@ mod tests {
     fn slow_median_warns_with_the_placement_fix() {
         let samples: Vec<Sample> = (0..50).map(|_| ok(51)).collect();
         let (st, sum, fix) = verdict(&stats(&samples));
+        let sum = sum.en;
+        let fix = fix.map(|f| f.en);
         assert_eq!(st, Status::Warn);
         assert!(sum.contains("median over 50"), "{sum}");
         assert!(fix.unwrap().contains("flat and centred"));
@@ -295,6 +317,7 @@ mod tests {
         let mut samples: Vec<Sample> = (0..45).map(|_| ok(10)).collect();
         samples.extend((0..5).map(|_| ok(400)));
         let (st, sum, _) = verdict(&stats(&samples));
+        let sum = sum.en;
         assert_eq!(st, Status::Warn);
         assert!(sum.contains("p95 over 310"), "{sum}");
         // 2 spikes in 50 stay under the 95th percentile.
@@ -311,6 +334,7 @@ mod tests {
         assert_eq!(s.retries, 1);
         assert_eq!(s.answered, 50);
         let (st, sum, _) = verdict(&s);
+        let sum = sum.en;
         assert_eq!(st, Status::Warn);
         assert!(sum.contains("1 retry"), "{sum}");
 
@@ -331,6 +355,8 @@ mod tests {
         assert!(s.card_lost);
         assert_eq!(s.answered, 12);
         let (st, sum, fix) = verdict(&s);
+        let sum = sum.en;
+        let fix = fix.map(|f| f.en);
         assert_eq!(st, Status::Fail);
         assert!(sum.contains("lost after 12 round trip"), "{sum}");
         assert!(fix.unwrap().contains("do not move it"));

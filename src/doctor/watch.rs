@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use super::say;
 use crate::card::Session;
+use crate::lang::{Lang, Text};
 use crate::transport::pcsc::ReaderSlot;
 use crate::transport::{ReadOnly, Transport, TransportError, spaced_hex};
 
@@ -127,29 +129,49 @@ impl Line {
         }
     }
 
-    /// The text form: `card inserted  "Reader 00 00"  ATR 3B …  My Number Card  (+1.2 s)`.
-    pub fn text(&self) -> String {
-        let what = match &self.event {
-            Event::ReaderAdded { reader } => format!("reader added    \"{reader}\""),
-            Event::ReaderRemoved { reader } => format!("reader removed  \"{reader}\""),
-            Event::CardRemoved { reader } => format!("card removed    \"{reader}\""),
-            Event::ServiceLost { error } => {
-                format!("PC/SC service lost ({error}); re-establishing the context")
-            }
-            Event::ServiceBack => "PC/SC service back: context re-established".to_string(),
-            Event::CardInserted { reader, atr } => format!(
-                "card inserted   \"{reader}\"  ATR {atr}{}",
-                match self.my_number_card {
-                    Some(true) => "  My Number Card",
-                    Some(false) => "  not a My Number Card",
-                    None => "",
-                }
-            ),
+    /// The event in words, both languages: `card inserted   "Reader 00 00"  ATR 3B …  My
+    /// Number Card`. The event words are padded to one column in each language.
+    pub fn words(&self) -> Text {
+        let named = |en: &str, ja: &str, reader: &str| {
+            Text::new(
+                format!("{en:<16}\"{reader}\""),
+                format!("{}「{reader}」", say::pad(ja, 16)),
+            )
         };
-        let what: String = what
-            .chars()
-            .map(|c| if c.is_control() { '?' } else { c })
-            .collect();
+        match &self.event {
+            Event::ReaderAdded { reader } => named("reader added", "リーダー追加", reader),
+            Event::ReaderRemoved { reader } => named("reader removed", "リーダー取り外し", reader),
+            Event::CardRemoved { reader } => named("card removed", "カード取り出し", reader),
+            Event::ServiceLost { error } => Text::new(
+                format!("PC/SC service lost ({error}); re-establishing the context"),
+                format!("PC/SC サービスが止まりました（{error}）。コンテキストを確立し直します"),
+            ),
+            Event::ServiceBack => Text::new(
+                "PC/SC service back: context re-established",
+                "PC/SC サービスが戻りました: コンテキストを確立し直しました",
+            ),
+            Event::CardInserted { reader, atr } => {
+                let card = named("card inserted", "カード挿入", reader);
+                let (en, ja) = match self.my_number_card {
+                    Some(true) => ("  My Number Card", "  マイナンバーカード"),
+                    Some(false) => (
+                        "  not a My Number Card",
+                        "  マイナンバーカードではありません",
+                    ),
+                    None => ("", ""),
+                };
+                Text::new(
+                    format!("{}  ATR {atr}{en}", card.en),
+                    format!("{}  ATR {atr}{ja}", card.ja),
+                )
+            }
+        }
+    }
+
+    /// The text form in `lang`, through the one sanitizer (reader names and error texts come
+    /// from outside), with the time since the previous event.
+    pub fn text(&self, lang: Lang) -> String {
+        let what = crate::sanitize::sanitize(&self.words().get(lang, " / "));
         match self.since_last_ms {
             Some(ms) => format!("{what}  (+{:.1} s)", ms as f64 / 1000.0),
             None => what,
@@ -244,7 +266,7 @@ mod tests {
             Some(Duration::from_millis(1500)),
             Some(true),
         );
-        let t = l.text();
+        let t = l.text(Lang::En);
         assert!(
             t.contains("card inserted") && t.contains("My Number Card"),
             "{t}"
@@ -256,7 +278,8 @@ mod tests {
         assert_eq!(v["since_last_ms"], 1500);
         assert_eq!(v["my_number_card"], true);
         let first = Line::new(Event::ReaderAdded { reader: "R".into() }, None, None);
-        assert_eq!(first.text(), "reader added    \"R\"");
+        assert_eq!(first.text(Lang::En), "reader added    \"R\"");
+        assert_eq!(first.text(Lang::Ja), "リーダー追加    「R」");
         let lost = Line::new(
             Event::ServiceLost {
                 error: "the PC/SC service stopped during the audit".into(),
@@ -265,9 +288,9 @@ mod tests {
             None,
         );
         assert!(
-            lost.text().starts_with("PC/SC service lost"),
+            lost.text(Lang::En).starts_with("PC/SC service lost"),
             "{}",
-            lost.text()
+            lost.text(Lang::En)
         );
         let v: serde_json::Value = serde_json::from_str(&lost.json()).unwrap();
         assert_eq!(v["event"], "service_lost");
@@ -275,6 +298,37 @@ mod tests {
             serde_json::from_str(&Line::new(Event::ServiceBack, None, None).json()).unwrap();
         assert_eq!(v["event"], "service_back");
         assert_eq!(Event::ServiceBack.reader(), "");
+    }
+
+    /// Every event in both languages; the Japanese line carries no English event word.
+    #[test]
+    fn every_event_in_both_languages() {
+        let r = || "R".to_string();
+        let events = [
+            Event::ReaderAdded { reader: r() },
+            Event::ReaderRemoved { reader: r() },
+            Event::CardInserted {
+                reader: r(),
+                atr: "3B".into(),
+            },
+            Event::CardRemoved { reader: r() },
+            Event::ServiceLost { error: "x".into() },
+            Event::ServiceBack,
+        ];
+        for e in events {
+            for mnc in [None, Some(true), Some(false)] {
+                let l = Line::new(e.clone(), None, mnc);
+                let (en, ja) = (l.text(Lang::En), l.text(Lang::Ja));
+                assert_ne!(en, ja);
+                assert!(ja.chars().any(crate::lang::is_japanese), "{ja}");
+                for word in [
+                    "reader", "card", "added", "removed", "inserted", "lost", "back", "Number",
+                ] {
+                    assert!(!ja.contains(word), "{word} in {ja}");
+                }
+                assert_eq!(l.text(Lang::Both), format!("{ja} / {en}"));
+            }
+        }
     }
 
     struct Answers(Vec<Vec<u8>>, usize);

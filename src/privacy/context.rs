@@ -6,12 +6,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::card::chipmap::{self, APPLICATIONS, AppId};
-pub use crate::card::command::Fid;
+use crate::chipmap::{self, APPLICATIONS, AppId};
+pub use crate::iso7816::command::Fid;
 /// Splits a response into data and status word.
-pub use crate::card::command::split_response as split;
-use crate::card::command::{Command, Selection, decode};
-use crate::sw::SwKind;
+pub use crate::iso7816::command::split_response as split;
+use crate::iso7816::command::{Command, Selection, decode};
+use crate::iso7816::sw::SwKind;
 
 /// One readable object on the card.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use super::context::ObjectId;
 use super::der;
-use crate::card::chipmap::{COMMON, JPKI, VISUAL};
+use crate::chipmap::{COMMON, JPKI, VISUAL};
 use crate::decode::tlv;
 
 /// What kind of identifying value a span holds.
@@ -183,7 +183,7 @@ fn visual_basic_info(prefix: &[u8]) -> Result<Vec<Span>, String> {
 mod tests {
     use super::*;
 
-    fn ef(app: &crate::card::chipmap::AppSpec, ef: u16) -> ObjectId {
+    fn ef(app: &crate::chipmap::AppSpec, ef: u16) -> ObjectId {
         ObjectId::Binary {
             df: Some(app.aid.to_vec()),
             ef: ef.to_be_bytes(),

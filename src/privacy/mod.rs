@@ -6,6 +6,7 @@ pub mod context;
 pub mod der;
 pub mod detect;
 pub mod identifiers;
+pub mod text;
 
 pub use context::{Assembly, Context, ObjectId, Placement};
 pub use identifiers::{IdKind, Span, locate};

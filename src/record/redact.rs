@@ -102,7 +102,7 @@ fn analyse(exchanges: &[Exchange], strict: bool) -> Result<Analysis, RedactError
     for (obj, img) in &assembly.objects {
         let known = spans.get(obj).map(Vec::as_slice).unwrap_or_default();
         for (off, run) in img.runs() {
-            refuse_personal(&run, known, off, &obj.describe())?;
+            refuse_personal(Some(obj), &run, known, off, &obj.describe())?;
         }
     }
     for (e, p) in exchanges.iter().zip(&assembly.placements) {
@@ -112,7 +112,7 @@ fn analyse(exchanges: &[Exchange], strict: bool) -> Result<Analysis, RedactError
                     "the answer to {}",
                     spaced_hex(&e.command[..e.command.len().min(4)])
                 );
-                refuse_personal(data, &[], 0, &place)?;
+                refuse_personal(None, data, &[], 0, &place)?;
             }
         }
     }
@@ -121,7 +121,13 @@ fn analyse(exchanges: &[Exchange], strict: bool) -> Result<Analysis, RedactError
 
 /// Fails on personal data in `run` (which starts at object offset `off`), ignoring the
 /// identifier spans the rules already handle.
-fn refuse_personal(run: &[u8], known: &[Span], off: usize, place: &str) -> Result<(), RedactError> {
+fn refuse_personal(
+    obj: Option<&ObjectId>,
+    run: &[u8],
+    known: &[Span],
+    off: usize,
+    place: &str,
+) -> Result<(), RedactError> {
     let mut blanked = run.to_vec();
     for s in known {
         for i in s.range.clone() {
@@ -130,7 +136,9 @@ fn refuse_personal(run: &[u8], known: &[Span], off: usize, place: &str) -> Resul
             }
         }
     }
-    if let Some(hit) = detect::scan(&blanked, &[]).first() {
+    // A run that does not start the object is not laid out as the object is.
+    let obj = obj.filter(|_| off == 0);
+    if let Some(hit) = detect::scan_object(obj, &blanked, &detect::Declared::none()).first() {
         return Err(RedactError::Personal {
             place: format!("{place} (byte {})", off + hit.offset),
             what: hit.what.describe().into(),
@@ -263,9 +271,9 @@ fn unusable(
         || reals
             .iter()
             .any(|r| r.len() >= SWEEP_MIN && detect::contains(candidate, r))
-        || detect::twelve_digit_runs(candidate)
+        || crate::privacy::text::digit_runs(candidate)
             .iter()
-            .any(|(_, d)| detect::is_my_number(d))
+            .any(|r| detect::Declared::none().leaks(&r.digits))
 }
 
 struct Replacer {

@@ -12,28 +12,26 @@ use std::fmt::Write as _;
 use super::*;
 use crate::trust::Genuineness;
 
-/// Which language the labels are shown in (technical terms — EF ids, AIDs, status words —
-/// stay as they are in every language).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum HtmlLang {
-    Ja,
-    En,
-    /// Japanese and English side by side.
-    #[default]
-    Both,
+/// How to render the page.
+/// The page's language (technical terms — EF ids, AIDs, status words — stay as they are in
+/// every language); by default Japanese and English side by side.
+#[derive(Debug, Clone)]
+pub struct HtmlOptions {
+    pub lang: Lang,
 }
 
-/// How to render the page.
-#[derive(Debug, Clone, Default)]
-pub struct HtmlOptions {
-    pub lang: HtmlLang,
+impl Default for HtmlOptions {
+    fn default() -> Self {
+        HtmlOptions { lang: Lang::Both }
+    }
 }
 
 /// The Content-Security-Policy the page declares: nothing may be fetched, nothing run.
 pub const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
-/// HTML-escapes `& < > " '` and makes control and bidirectional-formatting characters visible
-/// as `\u{..}` (card data is untrusted: it must neither become markup nor reorder the page).
+/// HTML-escapes `& < > " '` and makes control, bidirectional and invisible format characters
+/// visible as `\u{..}` ([`crate::sanitize`]: card data is untrusted; it must neither become
+/// markup nor reorder or hide part of the page).
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -43,17 +41,10 @@ pub fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c if c.is_control() || is_bidi_control(c) => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-            }
-            c => out.push(c),
+            c => crate::sanitize::push(&mut out, c),
         }
     }
     out
-}
-
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The exposure tier a file is drawn in on the map.
@@ -139,7 +130,7 @@ impl Tile {
 
 struct Page<'a> {
     out: String,
-    lang: HtmlLang,
+    lang: Lang,
     r: &'a Report,
 }
 
@@ -148,12 +139,17 @@ impl Page<'_> {
         self.out.push_str(s);
     }
 
+    /// A sentence of the catalogue in the chosen language(s), escaped.
+    fn say(&self, t: &Text) -> String {
+        self.bi(&t.ja, &t.en)
+    }
+
     /// A label in the chosen language(s); both parts escaped.
     fn bi(&self, ja: &str, en: &str) -> String {
         match self.lang {
-            HtmlLang::Ja => format!("<span lang=\"ja\">{}</span>", escape(ja)),
-            HtmlLang::En => format!("<span lang=\"en\">{}</span>", escape(en)),
-            HtmlLang::Both => format!(
+            Lang::Ja => format!("<span lang=\"ja\">{}</span>", escape(ja)),
+            Lang::En => format!("<span lang=\"en\">{}</span>", escape(en)),
+            Lang::Both => format!(
                 "<span lang=\"ja\">{}</span><span class=\"sep\"> / </span><span lang=\"en\">{}</span>",
                 escape(ja),
                 escape(en)
@@ -269,8 +265,8 @@ pub fn render(report: &Report, opts: &HtmlOptions) -> String {
 
 fn head(p: &mut Page<'_>) {
     let lang = match p.lang {
-        HtmlLang::En => "en",
-        HtmlLang::Ja | HtmlLang::Both => "ja",
+        Lang::En => "en",
+        Lang::Ja | Lang::Both => "ja",
     };
     let _ = write!(
         p.out,
@@ -366,7 +362,7 @@ fn verdict(p: &mut Page<'_>) {
                 "<li class=\"{}\">{} {}</li>",
                 severity_words(f.severity),
                 severity_badge(f.severity),
-                escape(&f.message)
+                p.say(&f.message)
             );
         }
         p.push("</ul>\n");
@@ -496,7 +492,7 @@ fn pin_line(p: &mut Page<'_>) {
                 _ => "",
             };
             let label = match p.lang {
-                HtmlLang::Ja => escape(&pin.label_ja),
+                Lang::Ja => escape(&pin.label_ja),
                 _ => escape(&pin.label_en),
             };
             let state = if class == "ok" {
@@ -569,7 +565,7 @@ fn tier_counts(p: &mut Page<'_>) {
             .iter()
             .take(4)
             .map(|i| match p.lang {
-                HtmlLang::Ja => escape(&i.label_ja),
+                Lang::Ja => escape(&i.label_ja),
                 _ => escape(&i.label_en),
             })
             .collect();
@@ -798,7 +794,7 @@ fn findings(p: &mut Page<'_>) {
                 "<tr><td>{}</td><td class=\"mono\">{}</td><td class=\"nw\">{app}{ef}</td><td>{}</td></tr>",
                 severity_badge(f.severity),
                 f.code,
-                escape(&f.message)
+                p.say(&f.message)
             );
         }
         p.push("</tbody>\n</table>\n");
@@ -1185,7 +1181,7 @@ fn notes(p: &mut Page<'_>) {
         "<section id=\"notes\">\n<h2>{h}</h2>\n<ul class=\"plain\">"
     );
     for n in &r.notes {
-        let _ = writeln!(p.out, "<li>{}</li>", escape(n));
+        let _ = writeln!(p.out, "<li>{}</li>", p.say(n));
     }
     p.push("</ul>\n</section>\n");
 }
@@ -1330,8 +1326,8 @@ mod tests {
     #[test]
     fn languages_select_labels() {
         let r = pin_blocked();
-        let en = render(&r, &HtmlOptions { lang: HtmlLang::En });
-        let ja = render(&r, &HtmlOptions { lang: HtmlLang::Ja });
+        let en = render(&r, &HtmlOptions { lang: Lang::En });
+        let ja = render(&r, &HtmlOptions { lang: Lang::Ja });
         let both = render(&r, &HtmlOptions::default());
         assert!(en.contains("<html lang=\"en\">") && !en.contains("lang=\"ja\""));
         assert!(ja.contains("<html lang=\"ja\">") && !ja.contains("<span lang=\"en\">"));

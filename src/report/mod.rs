@@ -1,9 +1,10 @@
-//! The report: one plain data model ([`Report`]) filled by the audit, and two renderers
-//! ([`text`] for people, [`json`] for programs). JSON is the stable contract
-//! (docs/json.md, `schema_version`).
+//! The report: one plain data model ([`Report`]) filled by the audit, the catalogue of its
+//! sentences ([`say`]), and three peer renderers ([`text`] and [`html`] for people, [`json`]
+//! for programs). JSON is the stable contract (docs/json.md, `schema_version`).
 
 pub mod html;
 pub mod json;
+pub mod say;
 pub mod text;
 pub mod verdict;
 
@@ -13,6 +14,7 @@ use crate::card::chipmap::{AppId, CertRole, SecretKind};
 pub use crate::card::ids::{Aid, DataTag, Ef};
 use crate::decode::cert::CertSummary;
 use crate::decode::records::{ApBasicInfo, CardInfo, CertAvailability, CvCertificate, TokenInfo};
+pub use crate::lang::{Lang, Text};
 pub use crate::sw::StatusWord;
 use crate::trust::{CaVerdict, Genuineness};
 
@@ -266,73 +268,6 @@ pub struct Finding {
     pub message: Text,
     pub app: Option<AppId>,
     pub ef: Option<Ef>,
-}
-
-/// A sentence for people in English and Japanese. JSON carries the English (schema 1, as
-/// before); the text report shows the language asked for. Two texts are equal when their
-/// English is: that is what the JSON contract holds.
-#[derive(Debug, Clone, Eq, Default)]
-pub struct Text {
-    pub en: String,
-    pub ja: String,
-}
-
-impl Text {
-    pub fn new(en: impl Into<String>, ja: impl Into<String>) -> Self {
-        Text {
-            en: en.into(),
-            ja: ja.into(),
-        }
-    }
-
-    /// A sentence that exists only in English (e.g. from a transport or a fixture).
-    pub fn en(en: impl Into<String>) -> Self {
-        let en = en.into();
-        Text { ja: en.clone(), en }
-    }
-}
-
-impl From<&str> for Text {
-    fn from(en: &str) -> Self {
-        Text::en(en)
-    }
-}
-
-impl PartialEq for Text {
-    fn eq(&self, other: &Self) -> bool {
-        self.en == other.en
-    }
-}
-
-impl std::ops::Deref for Text {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.en
-    }
-}
-
-impl std::fmt::Display for Text {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.en)
-    }
-}
-
-impl PartialEq<&str> for Text {
-    fn eq(&self, other: &&str) -> bool {
-        self.en == *other
-    }
-}
-
-impl Serialize for Text {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.en)
-    }
-}
-
-impl<'de> Deserialize<'de> for Text {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d).map(Text::en)
-    }
 }
 
 /// Declares [`FindingCode`]: each variant with its JSON code, and the list of all.

@@ -12,47 +12,9 @@ use super::*;
 /// The widest line the text report prints (display columns; CJK characters count two).
 pub const WIDTH: usize = 100;
 
-/// Escapes control characters (card data is untrusted: never let it move the cursor).
+/// Makes untrusted text safe to print: the crate's one sanitizer ([`crate::sanitize`]).
 pub fn clean(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_control() {
-            let _ = write!(out, "\\u{{{:x}}}", c as u32);
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// The language of the text report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Ja,
-    En,
-    /// Japanese and English side by side.
-    Both,
-}
-
-impl Lang {
-    /// From the locale: the first set of `LC_ALL`, `LC_MESSAGES`, `LANG`; `ja*` is
-    /// Japanese, anything else English.
-    pub fn from_env() -> Lang {
-        let get = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-        Lang::from_locale(
-            get("LC_ALL")
-                .or_else(|| get("LC_MESSAGES"))
-                .or_else(|| get("LANG"))
-                .as_deref(),
-        )
-    }
-
-    pub fn from_locale(locale: Option<&str>) -> Lang {
-        match locale {
-            Some(l) if l.starts_with("ja") => Lang::Ja,
-            _ => Lang::En,
-        }
-    }
+    crate::sanitize::sanitize(s)
 }
 
 /// How the text report is drawn.

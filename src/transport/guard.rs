@@ -17,14 +17,15 @@
 //! messaging or proprietary class — is refused with [`TransportError::Refused`] before it
 //! reaches the transport. The only way to build a [`crate::card::Session`] is around this type.
 //! The forms themselves are recognised by the one command decoder,
-//! [`crate::card::command::Apdu::is_read_only`].
+//! [`crate::iso7816::command::Apdu::is_read_only`].
 
 // Card answers and fixture bytes are untrusted: no indexing that could panic
 // (docs/safety.md, "Never crash").
 #![deny(clippy::indexing_slicing)]
 
-use super::{Transport, TransportError, spaced_hex};
-use crate::card::command::{Apdu, Command};
+use super::{Transport, TransportError};
+use crate::iso7816::command::{Apdu, Command};
+use crate::iso7816::spaced_hex;
 
 /// Why a command may not pass, or `None` when it may. The allow-list is
 /// [`Apdu::is_read_only`]; the reason names the family the command claims to be.
@@ -281,6 +282,37 @@ mod tests {
             &[0x00, 0xA4],
         ] {
             assert!(!passes(cmd), "{}", spaced_hex(cmd));
+        }
+    }
+
+    /// Every command the decoder knows may carry a secret (issue 18) is refused, in every
+    /// class, with data and without: none is on the allow-list.
+    #[test]
+    fn refuses_every_secret_carrying_command() {
+        use crate::iso7816::command::carries_secret;
+        let pin = [0x04, 0x31, 0x32, 0x33, 0x34];
+        for cla in [0x00, 0x0C, 0x80, 0xFF] {
+            for ins in [0x20, 0x21, 0x24, 0x26, 0x28, 0x2C, 0x32] {
+                let with_data = [&[cla, ins, 0x00, 0x80][..], &pin].concat();
+                if ins != 0x32 || cla == 0x80 {
+                    assert!(carries_secret(&with_data), "{}", spaced_hex(&with_data));
+                }
+                assert!(!passes(&with_data), "{}", spaced_hex(&with_data));
+                let err = ReadOnly::new(Counting(0)).transmit(&with_data).unwrap_err();
+                assert!(!err.to_string().contains("31 32 33 34"), "{err}");
+                // Data-less forms too, except the retry-counter query `00 20 00 P2`.
+                let header = [cla, ins, 0x00, 0x80];
+                assert_eq!(passes(&header), cla == 0x00 && ins == 0x20, "{header:02X?}");
+            }
+        }
+        // ENVELOPE wrapping a VERIFY with data, and an empty one.
+        let mut envelope = vec![0x00, 0xC2, 0x00, 0x00, 0x09, 0x00, 0x20, 0x00, 0x80];
+        envelope.extend_from_slice(&pin);
+        assert!(carries_secret(&envelope));
+        for ins in [0xC2, 0xC3] {
+            envelope[1] = ins;
+            assert!(!passes(&envelope), "{}", spaced_hex(&envelope));
+            assert!(!passes(&[0x00, ins, 0x00, 0x00]));
         }
     }
 }

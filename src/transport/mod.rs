@@ -4,9 +4,9 @@
 //! implement [`Transport`]. The read-only guarantee lives here too, in [`ReadOnly`]: the
 //! audit can only reach a card through it.
 
+pub mod events;
 pub mod guard;
 pub mod pcsc;
-pub mod progress;
 pub mod record;
 pub mod replay;
 pub mod trace;
@@ -112,6 +112,11 @@ pub enum TransportError {
     NoService,
     #[error("the PC/SC service stopped during the audit")]
     ServiceStopped,
+    /// The service restarted while a command was outstanding ([`TransportError::ServiceRestarted::at`]
+    /// says which and how); the transport re-established it once and reconnected to the same
+    /// card (same ATR), which is in its power-on state. The session decides what to send again.
+    #[error("the PC/SC service restarted during the audit ({at})")]
+    ServiceRestarted { at: String },
     #[error("no smart-card reader is connected")]
     NoReaders,
     #[error("no card in reader \"{reader}\"")]
@@ -146,7 +151,9 @@ impl TransportError {
     /// What the user can do about it.
     pub fn hint(&self) -> &'static str {
         match self {
-            TransportError::NoService | TransportError::ServiceStopped => {
+            TransportError::NoService
+            | TransportError::ServiceStopped
+            | TransportError::ServiceRestarted { .. } => {
                 "Start the PC/SC daemon: on Debian/Ubuntu `sudo apt-get install pcscd && sudo systemctl start pcscd` \
                  (or run `pcscd` yourself); on macOS and Windows the service starts with a reader plugged in. \
                  If pcscd is running, polkit may be denying access (common over ssh): allow \
@@ -201,6 +208,7 @@ impl TransportError {
         match self {
             TransportError::NoService => "no-service",
             TransportError::ServiceStopped => "service-stopped",
+            TransportError::ServiceRestarted { .. } => "service-restarted",
             TransportError::NoReaders => "no-reader",
             TransportError::NoCard { .. } => "no-card",
             TransportError::UnknownReader { .. } => "unknown-reader",
@@ -217,14 +225,5 @@ impl TransportError {
     }
 }
 
-/// Hex with spaces between bytes, e.g. `00 A4 04 0C`, as traces and fixtures show it.
-pub fn spaced_hex(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 3);
-    for (i, b) in bytes.iter().enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        out.push_str(&format!("{b:02X}"));
-    }
-    out
-}
+/// Temporary path for [`crate::iso7816::spaced_hex`] (issue 16 moved it to the leaf).
+pub use crate::iso7816::spaced_hex;

@@ -1,14 +1,15 @@
 //! The PC/SC backend: the only file that imports the `pcsc` crate.
 //!
 //! Every `pcsc::Error` becomes a [`TransportError`] here, so nothing above this file knows
-//! PC/SC exists (../shared/docs/pcsc-virtual-reader.md lists what the crate returns when).
+//! PC/SC exists (docs/pcsc-errors.md lists what the crate returns when).
 //!
 //! When the PC/SC service stops during an audit (a restart, an update), [`PcscCard`]
 //! re-establishes the context **once**: it waits a few seconds for the service and the card,
-//! reconnects, checks the ATR is the same, restores the selection (the last SELECT of an
-//! application and of an EF that answered 9000) and re-sends the interrupted command —
-//! never a VERIFY (a retry-counter query is never re-sent) and never a GET RESPONSE (the
-//! card lost what it held). Anything else, or a second stop, is reported.
+//! reconnects and checks the ATR is the same, then reports
+//! [`TransportError::ServiceRestarted`]: the card is back in its power-on state and the
+//! interrupted command may or may not have run. What to select again and whether to re-send
+//! is the session's decision ([`crate::card::session`]); this file never parses a command.
+//! A second stop, or a failed reconnection, is reported as it is.
 //!
 //! Exclusive access: [`Transport::begin_exclusive`] holds a PC/SC transaction
 //! (`SCardBeginTransaction`) until [`Transport::end_exclusive`]; other programs sharing the
@@ -29,7 +30,6 @@ use std::time::{Duration, Instant};
 use pcsc::{Context, Disposition, Protocols, Scope, ShareMode};
 
 use super::{Transport, TransportError};
-use crate::card::command::{Command, Moved, Selection, decode, split_response};
 
 /// A reader as `readers` lists it.
 #[derive(Debug, Clone)]
@@ -272,9 +272,6 @@ impl Pcsc {
             card: Some(Worker::spawn(card)?),
             reader: reader.into(),
             atr,
-            selection: Selection::default(),
-            selected_df: None,
-            selected_ef: None,
             recovered: false,
             notes: Vec::new(),
             sent: 0,
@@ -291,12 +288,6 @@ pub struct PcscCard {
     card: Option<Worker>,
     reader: String,
     atr: Vec<u8>,
-    /// The selection the card has, from the SELECTs that answered 9000.
-    selection: Selection,
-    /// The last SELECT of an application that answered 9000, to restore after a reconnect.
-    selected_df: Option<Vec<u8>>,
-    /// The last SELECT of an EF that answered 9000 since then.
-    selected_ef: Option<Vec<u8>>,
     /// Whether the one recovery from a service stop was used.
     recovered: bool,
     notes: Vec<String>,
@@ -440,29 +431,15 @@ fn wait_and_connect(
 }
 
 impl PcscCard {
-    /// Keeps the selection the card has, from the SELECTs that succeeded.
-    fn track(&mut self, command: &[u8], resp: &[u8]) {
-        let Some((_, sw)) = split_response(resp) else {
-            return;
-        };
-        match self.selection.follow(&decode(command), sw) {
-            Moved::Df => {
-                self.selected_df = Some(command.to_vec());
-                self.selected_ef = None;
-            }
-            Moved::Ef => self.selected_ef = Some(command.to_vec()),
-            Moved::Nothing => {}
-        }
+    /// Keeps the exchange to hand over, when exchanges are kept.
+    fn keep(&mut self, command: &[u8], resp: &[u8]) {
         if let Some(kept) = &mut self.keep {
             kept.push((command.to_vec(), resp.to_vec()));
         }
     }
 
-    /// The card is in its power-on state: nothing is selected.
+    /// The card is in its power-on state: nothing it answered before can be handed over.
     fn forget_selection(&mut self) {
-        self.selection = Selection::default();
-        self.selected_df = None;
-        self.selected_ef = None;
         self.handed.clear();
     }
 
@@ -515,8 +492,8 @@ impl PcscCard {
         }
     }
 
-    /// Re-establishes the context, reconnects to the same card in the same reader and
-    /// restores the selection. The error is what to report, and what failed.
+    /// Re-establishes the context and reconnects to the same card in the same reader. The
+    /// error is what to report, and what failed.
     fn recover(&mut self) -> Result<(), Failed> {
         // Drop the dead handle without touching the card.
         self.card.take();
@@ -535,20 +512,6 @@ impl PcscCard {
                 "the card in the reader has another ATR".into(),
             ));
         }
-        for cmd in [self.selected_df.clone(), self.selected_ef.clone()]
-            .into_iter()
-            .flatten()
-        {
-            let resp = transmit_on(&card, &cmd)
-                .map_err(|e| (map_err(e), format!("re-selecting failed ({e})")))?;
-            if !split_response(&resp).is_some_and(|(_, sw)| sw.is_ok()) {
-                let sw = resp.get(resp.len().saturating_sub(2)..).unwrap_or_default();
-                return Err((
-                    TransportError::CardReset,
-                    format!("re-selecting failed ({})", super::spaced_hex(sw)),
-                ));
-            }
-        }
         self.card = Some(Worker::spawn(card).map_err(|e| (e, "the card thread".into()))?);
         Ok(())
     }
@@ -563,16 +526,12 @@ impl PcscCard {
                 let at = format!("at command {}", self.sent);
                 Err(self.after_reset(&at))
             }
-            Err(e) if service_gone(e) => self.after_service_gone(command, e),
+            Err(e) if service_gone(e) => self.after_service_gone(e),
             Err(e) => Err(map_err(e)),
         }
     }
 
-    fn after_service_gone(
-        &mut self,
-        command: &[u8],
-        e: pcsc::Error,
-    ) -> Result<Vec<u8>, TransportError> {
+    fn after_service_gone(&mut self, e: pcsc::Error) -> Result<Vec<u8>, TransportError> {
         // Connected a moment ago: the service stopped (or its connection broke).
         if self.recovered {
             return Err(TransportError::ServiceStopped);
@@ -585,36 +544,10 @@ impl PcscCard {
             ));
             return Err(err);
         }
-        // The card may or may not have run the interrupted command. A retry-counter
-        // query is never sent twice; a GET RESPONSE has nothing left to fetch.
-        if matches!(
-            decode(command),
-            Command::VerifyQuery { .. }
-                | Command::VerifyWithData { .. }
-                | Command::GetResponse { .. }
-        ) {
-            self.notes.push(format!(
-                "The connection to the PC/SC service broke at command {} ({e}); the card was reconnected, but that \
-                 command is not sent twice ({}), so the audit stops here.",
-                self.sent,
-                super::spaced_hex(command.get(..4).unwrap_or(command))
-            ));
-            return Err(TransportError::ServiceStopped);
-        }
-        self.notes.push(format!(
-            "The connection to the PC/SC service broke at command {} ({e}): myna-audit re-established it once, \
-             reconnected to the same card (same ATR), restored its selection and sent that command again.",
-            self.sent
-        ));
-        self.worker()?
-            .call(Op::Transmit(command.to_vec()))
-            .map_err(|e| {
-                if service_gone(e) {
-                    TransportError::ServiceStopped
-                } else {
-                    map_err(e)
-                }
-            })
+        // The card may or may not have run the interrupted command: the session decides.
+        Err(TransportError::ServiceRestarted {
+            at: format!("at command {} ({e})", self.sent),
+        })
     }
 
     /// Waits for a removed card to come back in the same reader (at most `resume.wait`)
@@ -673,7 +606,7 @@ impl Transport for PcscCard {
             // command was outstanding (pcsc-virtual-reader.md).
             return Err(TransportError::CardRemoved);
         }
-        self.track(command, &resp);
+        self.keep(command, &resp);
         Ok(resp)
     }
 

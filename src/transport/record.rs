@@ -6,7 +6,8 @@
 //! stops these commands before they get here; this decorator does not rely on it.
 
 use super::{Transport, TransportError};
-use crate::fixture::{Exchange, carries_secret};
+use crate::fixture::Exchange;
+use crate::iso7816::command::carries_secret;
 
 /// What a recording session captured.
 #[derive(Debug, Clone, Default)]

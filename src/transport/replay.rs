@@ -30,11 +30,12 @@
 
 use std::collections::HashMap;
 
-use super::{Transport, TransportError, spaced_hex};
-use crate::card::command::{Apdu, Command, Fid, split_response as split};
-pub use crate::card::command::{ISD_AID, Selection};
+use super::{Transport, TransportError};
 use crate::fixture::Fixture;
-use crate::sw::StatusWord;
+use crate::iso7816::command::{Apdu, Command, Fid, split_response as split};
+pub use crate::iso7816::command::{ISD_AID, Selection};
+use crate::iso7816::spaced_hex;
+use crate::iso7816::sw::StatusWord;
 
 /// The current DF: `None` is the master-file level (after power-on or ISD select).
 type Df = Option<Vec<u8>>;

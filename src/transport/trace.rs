@@ -10,10 +10,11 @@
 use std::io::Write;
 use std::time::Instant;
 
-use super::{Transport, TransportError, spaced_hex};
-use crate::card::command::carries_secret;
+use super::{Transport, TransportError};
+use crate::iso7816::command::carries_secret;
+use crate::iso7816::spaced_hex;
+use crate::iso7816::sw::Response;
 use crate::privacy::{Assembly, Context, locate};
-use crate::sw::Response;
 
 /// One trace line for a command: secret-carrying data replaced by `**`.
 pub fn command_line(command: &[u8]) -> String {

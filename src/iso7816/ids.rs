@@ -9,7 +9,7 @@ use std::str::FromStr;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::sw::StatusWord;
+use super::sw::StatusWord;
 
 /// Parses exactly four hex digits.
 fn parse_u16(s: &str) -> Result<u16, String> {

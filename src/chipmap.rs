@@ -5,6 +5,10 @@
 //! docs/chip-map.md is their human-readable form. Every fact cites a section of
 //! docs/card-facts.md ("CF §x"), which names the public sources behind it.
 
+// Card answers and fixture bytes are untrusted: no indexing that could panic
+// (docs/safety.md, "Never crash").
+#![deny(clippy::indexing_slicing)]
+
 use serde::{Deserialize, Serialize};
 
 /// The applications, by the ids the JSON report uses.
@@ -720,7 +724,7 @@ pub fn markdown() -> String {
     let _ = writeln!(s, "# The chip map as implemented\n");
     let _ = writeln!(
         s,
-        "Generated from `src/card/chipmap.rs` (`cargo test --test docs` checks it; \
+        "Generated from `src/chipmap.rs` (`cargo test --test docs` checks it; \
          `MYNA_AUDIT_UPDATE_DOCS=1 cargo test --test docs` rewrites it). \"CF §x\" cites \
          `docs/card-facts.md`, which names the public source behind each fact. \
          Access tiers: **free** = no secret; **card-surface** = opened by what is printed on the card \

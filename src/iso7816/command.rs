@@ -17,8 +17,9 @@
 //! | reader GET DATA | `FF CA P1 P2 Le` |
 //!
 //! [`Selection`] follows SELECTs the way a card does: only a `9000` moves it.
+//! [`secret_command`] names the commands whose data may be a secret, by instruction.
 
-use crate::sw::StatusWord;
+use super::sw::StatusWord;
 
 /// The issuer security domain; selecting it returns the card to the MF-level state
 /// (card-facts §1.1).
@@ -226,10 +227,96 @@ pub fn decode(bytes: &[u8]) -> Command<'_> {
     Apdu::parse(bytes).map_or(Command::Other, |a| a.command)
 }
 
-/// Whether a command carries secret data (a PIN): VERIFY and CHANGE REFERENCE DATA of any
-/// class, and `80 32`, with anything after the header. `--trace` hides such data.
+/// A command whose data can be a secret (a PIN, a PUK, a new reference value), by its
+/// ISO/IEC 7816-4 instruction byte (the standard's table of instructions by code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretCommand {
+    /// `20` VERIFY (and its odd form `21`, data in BER-TLV): presents a PIN.
+    Verify,
+    /// `24` CHANGE REFERENCE DATA: the old and the new PIN.
+    ChangeReferenceData,
+    /// `26` DISABLE VERIFICATION REQUIREMENT: may carry the PIN.
+    DisableVerification,
+    /// `28` ENABLE VERIFICATION REQUIREMENT: may carry the PIN.
+    EnableVerification,
+    /// `2C` RESET RETRY COUNTER: the resetting code (PUK) and the new PIN.
+    ResetRetryCounter,
+    /// `80 32`: a proprietary key change some cards use.
+    ChangeKey,
+    /// `C2`/`C3` ENVELOPE whose data is (or may be the start of) one of the above.
+    Envelope,
+}
+
+impl SecretCommand {
+    /// The command's name, as messages show it.
+    pub fn name(self) -> &'static str {
+        match self {
+            SecretCommand::Verify => "VERIFY",
+            SecretCommand::ChangeReferenceData => "CHANGE REFERENCE DATA",
+            SecretCommand::DisableVerification => "DISABLE VERIFICATION REQUIREMENT",
+            SecretCommand::EnableVerification => "ENABLE VERIFICATION REQUIREMENT",
+            SecretCommand::ResetRetryCounter => "RESET RETRY COUNTER",
+            SecretCommand::ChangeKey => "CHANGE KEY (80 32)",
+            SecretCommand::Envelope => "ENVELOPE",
+        }
+    }
+}
+
+/// How deep ENVELOPEs inside ENVELOPEs are unwrapped; deeper nesting counts as secret.
+const MAX_ENVELOPE_DEPTH: usize = 4;
+
+/// Which secret-carrying command `command` is, if it is one and has anything after its
+/// header (a data-less VERIFY only asks for the retry counter). Any class byte: secure
+/// messaging (`0C`) and proprietary classes carry the same data.
+///
+/// An ENVELOPE (`C2`, `C3`) is unwrapped: its data is read as the command it carries, and
+/// counts as secret when that command does, or when it is too short to tell (a first
+/// fragment of a chained command may be all there is).
+pub fn secret_command(command: &[u8]) -> Option<SecretCommand> {
+    secret_at_depth(command, 0)
+}
+
+fn secret_at_depth(command: &[u8], depth: usize) -> Option<SecretCommand> {
+    let [cla, ins, _, _, body @ ..] = command else {
+        return None;
+    };
+    if body.is_empty() {
+        return None;
+    }
+    let kind = match (*cla, *ins) {
+        (0x80, 0x32) => SecretCommand::ChangeKey,
+        (_, 0x20 | 0x21) => SecretCommand::Verify,
+        (_, 0x24) => SecretCommand::ChangeReferenceData,
+        (_, 0x26) => SecretCommand::DisableVerification,
+        (_, 0x28) => SecretCommand::EnableVerification,
+        (_, 0x2C) => SecretCommand::ResetRetryCounter,
+        (_, 0xC2 | 0xC3) => return envelope_secret(body, depth),
+        _ => return None,
+    };
+    Some(kind)
+}
+
+/// The ENVELOPE's data (after Lc, or after an extended `00 Lc1 Lc2`), read as a command.
+fn envelope_secret(body: &[u8], depth: usize) -> Option<SecretCommand> {
+    if depth >= MAX_ENVELOPE_DEPTH {
+        return Some(SecretCommand::Envelope);
+    }
+    let inner = match body {
+        [0x00, _, _, rest @ ..] if body.len() > 3 => rest,
+        _ => lc_data(body),
+    };
+    if inner.len() < 4 {
+        // Not even a header: cannot tell what it carries.
+        return (!inner.is_empty()).then_some(SecretCommand::Envelope);
+    }
+    secret_at_depth(inner, depth + 1).map(|_| SecretCommand::Envelope)
+}
+
+/// Whether a command may carry secret data ([`secret_command`]): such data is never
+/// written anywhere — the trace hides it, `record` refuses it, a fixture holding it is
+/// malformed — and the read-only guard never sends it.
 pub fn carries_secret(command: &[u8]) -> bool {
-    matches!(command, [_, 0x20 | 0x24, ..] | [0x80, 0x32, ..]) && command.len() > 4
+    secret_command(command).is_some()
 }
 
 /// Splits a response into data and status word; `None` without a status word.
@@ -525,24 +612,72 @@ mod tests {
     }
 
     #[test]
-    fn secret_data_is_recognised_as_the_fixture_parser_does() {
+    fn every_secret_carrying_instruction_is_known_with_data_only() {
+        let kinds = [
+            (0x20, SecretCommand::Verify),
+            (0x21, SecretCommand::Verify),
+            (0x24, SecretCommand::ChangeReferenceData),
+            (0x26, SecretCommand::DisableVerification),
+            (0x28, SecretCommand::EnableVerification),
+            (0x2C, SecretCommand::ResetRetryCounter),
+        ];
         for cla in [0x00, 0x0C, 0x80, 0xFF] {
-            for ins in [0x20, 0x24, 0x32, 0xA4, 0xB0] {
-                for body in [&[][..], &[0x00], &[0x04, 0x31, 0x32, 0x33, 0x34]] {
-                    let cmd = [&[cla, ins, 0x00, 0x80][..], body].concat();
-                    for len in 0..=cmd.len() {
-                        let c = &cmd[..len];
-                        assert_eq!(
-                            carries_secret(c),
-                            crate::fixture::carries_secret(c),
-                            "{c:02X?}"
-                        );
-                    }
+            for (ins, kind) in kinds {
+                let header = [cla, ins, 0x00, 0x80];
+                assert_eq!(secret_command(&header), None, "{header:02X?}");
+                for body in [&[0x00][..], &[0x04, 0x31, 0x32, 0x33, 0x34]] {
+                    let cmd = [&header[..], body].concat();
+                    assert_eq!(secret_command(&cmd), Some(kind), "{cmd:02X?}");
+                    assert!(carries_secret(&cmd));
                 }
             }
         }
-        assert!(carries_secret(&[0x00, 0x20, 0x00, 0x80, 0x00]));
-        assert!(!carries_secret(&[0x00, 0x20, 0x00, 0x80]));
+        assert_eq!(
+            secret_command(&[0x80, 0x32, 0x00, 0x80, 0x01, 0x01]),
+            Some(SecretCommand::ChangeKey)
+        );
+        for not_secret in [
+            &[0x00, 0xA4, 0x04, 0x0C, 0x02, 0xD3, 0x92][..],
+            &[0x00, 0xB0, 0x00, 0x00, 0x00],
+            &[0x00, 0x32, 0x00, 0x80, 0x01, 0x01],
+            &[0x00, 0x20, 0x00],
+            &[],
+        ] {
+            assert!(!carries_secret(not_secret), "{not_secret:02X?}");
+        }
+    }
+
+    #[test]
+    fn an_envelope_is_unwrapped() {
+        let verify = [0x00, 0x20, 0x00, 0x80, 0x04, 0x31, 0x32, 0x33, 0x34];
+        let wrap = |ins: u8, inner: &[u8]| {
+            let mut c = vec![0x00, ins, 0x00, 0x00, u8::try_from(inner.len()).unwrap()];
+            c.extend_from_slice(inner);
+            c
+        };
+        for ins in [0xC2, 0xC3] {
+            assert_eq!(
+                secret_command(&wrap(ins, &verify)),
+                Some(SecretCommand::Envelope)
+            );
+            // Twice wrapped, and with an extended Lc.
+            assert!(carries_secret(&wrap(ins, &wrap(0xC2, &verify))));
+            let mut ext = vec![0x00, ins, 0x00, 0x00, 0x00, 0x00, 0x09];
+            ext.extend_from_slice(&verify);
+            assert!(carries_secret(&ext));
+            // A fragment too short to name its command may be one.
+            assert!(carries_secret(&wrap(ins, &[0x00, 0x20])));
+            // A wrapped read, a data-less VERIFY and an empty envelope carry nothing.
+            assert!(!carries_secret(&wrap(ins, &[0x00, 0xB0, 0x00, 0x00, 0x10])));
+            assert!(!carries_secret(&wrap(ins, &[0x00, 0x20, 0x00, 0x80])));
+            assert!(!carries_secret(&[0x00, ins, 0x00, 0x00]));
+        }
+        // Nesting deeper than the unwrapping limit counts as secret.
+        let mut deep = vec![0x00, 0xB0, 0x00, 0x00, 0x10];
+        for _ in 0..=MAX_ENVELOPE_DEPTH {
+            deep = wrap(0xC2, &deep);
+        }
+        assert!(carries_secret(&deep));
     }
 
     #[test]

@@ -4,8 +4,9 @@
 //! the transport is dropped (also after an error), so the report that follows starts on a
 //! clean line.
 //!
-//! The decorator sees every command; it names the application from SELECT-by-AID commands
-//! (read through [`crate::card::command`], named from [`crate::card::chipmap::APPLICATIONS`]).
+//! The transport only tells what it sends ([`crate::transport::events`]); this observer
+//! names the application from SELECT-by-AID commands (read through
+//! [`crate::iso7816::command`], named from [`crate::chipmap::APPLICATIONS`]) and draws.
 //! It writes to any [`Write`]: the CLI gives it stderr only when stderr is a terminal, the
 //! tests give it a `Vec<u8>`. Redrawing pads with spaces over the previous line rather than
 //! using terminal escapes, so it works on any terminal; every line fits 80 columns.
@@ -15,18 +16,13 @@
 
 use std::io::{IsTerminal, Write};
 
-use super::{Transport, TransportError, forward_card_info};
-use crate::card::chipmap::{APPLICATIONS, AppSpec};
-use crate::card::command::{Command, ISD_AID, decode};
+use crate::chipmap::{APPLICATIONS, AppSpec};
+use crate::iso7816::command::{Command, ISD_AID, decode};
+use crate::transport::events::{Observed, Observer};
 
-/// The language of the progress line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ProgressLang {
-    Ja,
-    En,
-    /// Japanese and English on one line.
-    Both,
-}
+/// The language of the progress line: the crate's one [`crate::lang::Lang`] (`Both` is
+/// Japanese and English on one line).
+pub use crate::lang::Lang as ProgressLang;
 
 /// Where the card is, as far as the commands sent so far tell.
 #[derive(Clone, Copy, Debug)]
@@ -87,10 +83,9 @@ fn width(s: &str) -> usize {
     textwrap::core::display_width(s)
 }
 
-/// A transport decorator that keeps one progress line up to date on `sink` (stderr by
-/// default); disabled, it writes nothing at all.
-pub struct Progress<T, W: Write = std::io::Stderr> {
-    inner: T,
+/// An observer of the transport that keeps one progress line up to date on `sink` (stderr
+/// by default); disabled, it writes nothing at all.
+pub struct Progress<W: Write = std::io::Stderr> {
     /// `None` when disabled.
     sink: Option<W>,
     lang: ProgressLang,
@@ -100,20 +95,19 @@ pub struct Progress<T, W: Write = std::io::Stderr> {
     drawn: usize,
 }
 
-impl<T: Transport> Progress<T> {
+impl Progress {
     /// Progress on stderr when `wanted` and stderr is a terminal; otherwise silent.
-    pub fn stderr(inner: T, wanted: bool, lang: ProgressLang) -> Self {
+    pub fn stderr(wanted: bool, lang: ProgressLang) -> Self {
         let sink = std::io::stderr();
         let sink = (wanted && sink.is_terminal()).then_some(sink);
-        Progress::new(inner, sink, lang)
+        Progress::new(sink, lang)
     }
 }
 
-impl<T, W: Write> Progress<T, W> {
+impl<W: Write> Progress<W> {
     /// Progress written to `sink`, or nothing when `sink` is `None`.
-    pub fn new(inner: T, sink: Option<W>, lang: ProgressLang) -> Self {
+    pub fn new(sink: Option<W>, lang: ProgressLang) -> Self {
         Progress {
-            inner,
             sink,
             lang,
             place: Place::Card,
@@ -122,8 +116,14 @@ impl<T, W: Write> Progress<T, W> {
         }
     }
 
+    /// `transport`, with this line following what it sends.
+    pub fn watch<T>(self, transport: T) -> Observed<T, Self> {
+        Observed::new(transport, self)
+    }
+
     /// Whether anything will be written.
-    pub fn enabled(&self) -> bool {
+    #[cfg(test)]
+    fn enabled(&self) -> bool {
         self.sink.is_some()
     }
 
@@ -135,12 +135,6 @@ impl<T, W: Write> Progress<T, W> {
         let blank = format!("\r{}\r", " ".repeat(self.drawn));
         self.drawn = 0;
         self.write(&blank);
-    }
-
-    /// The sink, the line cleared (tests read what was written).
-    pub fn into_sink(mut self) -> Option<W> {
-        self.clear();
-        self.sink.take()
     }
 
     fn draw(&mut self) {
@@ -164,20 +158,21 @@ impl<T, W: Write> Progress<T, W> {
     }
 }
 
-impl<T: Transport, W: Write> Transport for Progress<T, W> {
-    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
+impl<W: Write> Observer for Progress<W> {
+    fn sent(&mut self, number: usize, command: &[u8]) {
         if let Command::SelectDf { aid } = decode(command) {
             self.place = Place::of_aid(aid);
         }
-        self.commands = self.commands.saturating_add(1);
+        self.commands = number;
         self.draw();
-        self.inner.transmit(command)
     }
 
-    forward_card_info!(inner);
+    fn finished(&mut self) {
+        self.clear();
+    }
 }
 
-impl<T, W: Write> Drop for Progress<T, W> {
+impl<W: Write> Drop for Progress<W> {
     fn drop(&mut self) {
         self.clear();
     }
@@ -186,8 +181,12 @@ impl<T, W: Write> Drop for Progress<T, W> {
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
     use super::*;
-    use crate::card::chipmap::JPKI;
+    use crate::chipmap::JPKI;
+    use crate::transport::{Transport, TransportError};
 
     /// Answers 90 00 to everything, or fails every command.
     struct Fake {
@@ -210,6 +209,19 @@ mod tests {
         }
     }
 
+    /// A sink the test keeps reading after the transport is dropped.
+    #[derive(Clone, Default)]
+    struct Shared(Rc<RefCell<Vec<u8>>>);
+    impl Write for Shared {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
     fn select(aid: &[u8]) -> Vec<u8> {
         let mut c = vec![0x00, 0xA4, 0x04, 0x0C, aid.len() as u8];
         c.extend_from_slice(aid);
@@ -218,56 +230,63 @@ mod tests {
 
     const READ: [u8; 5] = [0x00, 0xB0, 0x00, 0x00, 0x01];
 
-    fn written(p: Progress<Fake, Vec<u8>>) -> String {
-        String::from_utf8(p.into_sink().unwrap()).unwrap()
+    /// What the line wrote while a transport sent `commands` and was dropped.
+    fn written(lang: ProgressLang, commands: &[Vec<u8>]) -> String {
+        let sink = Shared::default();
+        {
+            let mut t = Progress::new(Some(sink.clone()), lang).watch(Fake { fail: false });
+            assert!(t.observer().enabled());
+            for c in commands {
+                t.transmit(c).unwrap();
+            }
+        }
+        String::from_utf8(sink.0.borrow().clone()).unwrap()
     }
 
     #[test]
     fn frames_name_the_application_count_commands_and_clear_at_the_end() {
-        let mut p = Progress::new(Fake { fail: false }, Some(Vec::new()), ProgressLang::En);
-        assert!(p.enabled());
-        p.transmit(&select(JPKI.aid)).unwrap();
-        p.transmit(&READ).unwrap();
-        p.transmit(&select(crate::card::chipmap::JUKI.aid)).unwrap();
+        let s = written(
+            ProgressLang::En,
+            &[
+                select(JPKI.aid),
+                READ.to_vec(),
+                select(crate::chipmap::JUKI.aid),
+            ],
+        );
         let jpki1 = "reading JPKI-AP: 1 command, keep the card still";
         let jpki2 = "reading JPKI-AP: 2 commands, keep the card still";
         let juki3 = "reading resident registry AP: 3 commands, keep the card still";
         let blank = " ".repeat(width(juki3));
-        assert_eq!(
-            written(p),
-            format!("\r{jpki1}\r{jpki2}\r{juki3}\r{blank}\r"),
-        );
+        assert_eq!(s, format!("\r{jpki1}\r{jpki2}\r{juki3}\r{blank}\r"));
     }
 
     #[test]
     fn a_shorter_line_pads_over_the_longer_one() {
-        let mut p = Progress::new(Fake { fail: false }, Some(Vec::new()), ProgressLang::En);
-        p.transmit(&select(crate::card::chipmap::JUKI.aid)).unwrap();
-        p.transmit(&select(JPKI.aid)).unwrap();
+        let s = written(
+            ProgressLang::En,
+            &[select(crate::chipmap::JUKI.aid), select(JPKI.aid)],
+        );
         let long = "reading resident registry AP: 1 command, keep the card still";
         let short = "reading JPKI-AP: 2 commands, keep the card still";
         let pad = " ".repeat(width(long) - width(short));
         let blank = " ".repeat(width(short));
-        assert_eq!(written(p), format!("\r{long}\r{short}{pad}\r{blank}\r"));
+        assert_eq!(s, format!("\r{long}\r{short}{pad}\r{blank}\r"));
     }
 
     #[test]
     fn japanese_frames_count_wide_characters_twice() {
-        let mut p = Progress::new(Fake { fail: false }, Some(Vec::new()), ProgressLang::Ja);
-        p.transmit(&select(JPKI.aid)).unwrap();
+        let s = written(ProgressLang::Ja, &[select(JPKI.aid)]);
         let ja = "公的個人認証APを読み取り中（1 コマンド）カードを動かさないでください";
         // Six wide characters, AP, six wide, a wide parenthesis, "1 ", four wide, a wide
         // parenthesis, fourteen wide.
         let blank = " ".repeat(width(ja));
         assert_eq!(width(ja), 12 + 2 + 12 + 2 + 2 + 8 + 2 + 28);
-        assert_eq!(written(p), format!("\r{ja}\r{blank}\r"));
+        assert_eq!(s, format!("\r{ja}\r{blank}\r"));
     }
 
     #[test]
     fn both_languages_on_one_line() {
-        let mut p = Progress::new(Fake { fail: false }, Some(Vec::new()), ProgressLang::Both);
-        p.transmit(&select(JPKI.aid)).unwrap();
-        let s = written(p);
+        let s = written(ProgressLang::Both, &[select(JPKI.aid)]);
         assert!(
             s.starts_with("\rJPKI-AP: 1 cmd - カードを動かさないで / keep the card still"),
             "{s:?}"
@@ -276,11 +295,10 @@ mod tests {
 
     #[test]
     fn the_card_level_and_unknown_applications_are_named() {
-        let mut p = Progress::new(Fake { fail: false }, Some(Vec::new()), ProgressLang::En);
-        p.transmit(&READ).unwrap();
-        p.transmit(&select(&ISD_AID)).unwrap();
-        p.transmit(&select(&[0xD3, 0x92, 0x99])).unwrap();
-        let s = written(p);
+        let s = written(
+            ProgressLang::En,
+            &[READ.to_vec(), select(&ISD_AID), select(&[0xD3, 0x92, 0x99])],
+        );
         assert!(s.contains("\rreading card: 1 command"), "{s:?}");
         assert!(s.contains("\rreading MF: 2 commands"), "{s:?}");
         assert!(
@@ -291,48 +309,32 @@ mod tests {
 
     #[test]
     fn the_line_is_cleared_when_the_transport_fails_and_is_dropped() {
-        let sink = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
-        struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
-        impl Write for Shared {
-            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-                self.0.borrow_mut().extend_from_slice(b);
-                Ok(b.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
-        }
+        let sink = Shared::default();
         {
-            let mut p = Progress::new(
-                Fake { fail: true },
-                Some(Shared(sink.clone())),
-                ProgressLang::En,
-            );
+            let mut t =
+                Progress::new(Some(sink.clone()), ProgressLang::En).watch(Fake { fail: true });
             assert_eq!(
-                p.transmit(&select(JPKI.aid)),
+                t.transmit(&select(JPKI.aid)),
                 Err(TransportError::CardRemoved)
             );
         }
-        let s = String::from_utf8(sink.borrow().clone()).unwrap();
+        let s = String::from_utf8(sink.0.borrow().clone()).unwrap();
         let line = "reading JPKI-AP: 1 command, keep the card still";
         assert_eq!(s, format!("\r{line}\r{}\r", " ".repeat(width(line))));
     }
 
     #[test]
     fn disabled_it_writes_nothing_and_still_forwards() {
-        let mut p: Progress<Fake, Vec<u8>> =
-            Progress::new(Fake { fail: false }, None, ProgressLang::Both);
-        assert!(!p.enabled());
-        assert_eq!(p.transmit(&select(JPKI.aid)).unwrap(), vec![0x90, 0x00]);
-        assert_eq!(p.reader_name(), "fake reader");
-        assert_eq!(p.atr(), &[0x3B]);
-        assert!(p.into_sink().is_none());
+        let mut t = Progress::<Shared>::new(None, ProgressLang::Both).watch(Fake { fail: false });
+        assert!(!t.observer().enabled());
+        assert_eq!(t.transmit(&select(JPKI.aid)).unwrap(), vec![0x90, 0x00]);
+        assert_eq!(t.reader_name(), "fake reader");
+        assert_eq!(t.atr(), &[0x3B]);
     }
 
     #[test]
     fn an_empty_sink_stays_empty_without_commands() {
-        let p = Progress::new(Fake { fail: false }, Some(Vec::new()), ProgressLang::En);
-        assert_eq!(written(p), "");
+        assert_eq!(written(ProgressLang::En, &[]), "");
     }
 
     #[test]
