@@ -265,7 +265,7 @@ impl CardModel {
     }
 
     /// The recorded answer not yet played to `cmd` in the current selection, if any.
-    fn from_tape(&self, sel: &Selection, played: &mut Played, cmd: &[u8]) -> Option<Vec<u8>> {
+    fn recorded_answer(&self, sel: &Selection, played: &mut Played, cmd: &[u8]) -> Option<Vec<u8>> {
         let key = (sel.df_key(), sel.ef(), cmd.to_vec());
         let answers = self.tape.get(&key)?;
         let n = played.0.entry(key).or_default();
@@ -285,15 +285,15 @@ impl CardModel {
             return Err(unanswerable("command shorter than a header", 0x6700));
         };
         let is_read = matches!(apdu.command, Command::ReadBinary { .. }) && sel.ef().is_some();
-        let mut played = played;
+
         // `emulate --end-of-file`: the card's own way of ending a file, for every read the
         // model covers; the tape answers the rest.
         let forced = match (end_of_file, is_read) {
             (Some(eof), true) => self.model_answer(sel, &apdu, cmd, Some(eof)).ok(),
             _ => None,
         };
-        let taped = match (forced.is_none(), played.as_deref_mut()) {
-            (true, Some(p)) => self.from_tape(sel, p, cmd),
+        let taped = match (forced.is_none(), played) {
+            (true, Some(p)) => self.recorded_answer(sel, p, cmd),
             _ => None,
         };
         let resp = match forced.or(taped) {
