@@ -77,13 +77,22 @@ fn files_recorded_in_small_chunks_replay_to_the_same_report() {
         if is_read && e.response.len() > 2 && e.response.ends_with(&[0x90, 0x00]) {
             let base = usize::from(u16::from_be_bytes([c[2], c[3]]));
             let data = &e.response[..e.response.len() - 2];
+            // A short answer (fewer bytes than asked, with 9000) is how the card said where the
+            // file ends: the last piece keeps asking for what the original read asked from there.
+            let asked = if c[4] == 0 { 256 } else { usize::from(c[4]) };
+            let pieces = data.chunks(37).count();
             for (i, piece) in data.chunks(37).enumerate() {
                 let off = (base + i * 37) as u16;
                 let [hi, lo] = off.to_be_bytes();
                 let mut response = piece.to_vec();
                 response.extend_from_slice(&[0x90, 0x00]);
+                let le = if i + 1 == pieces && data.len() < asked {
+                    (asked - i * 37) as u8 // 256 wraps to 00, as Le encodes it
+                } else {
+                    piece.len() as u8
+                };
                 rechunked.exchanges.push(Exchange {
-                    command: vec![0x00, 0xB0, hi, lo, piece.len() as u8],
+                    command: vec![0x00, 0xB0, hi, lo, le],
                     response,
                     line: 0,
                     comment: None,

@@ -90,19 +90,16 @@ impl Fixture {
         self.exchange(&[0x00, 0xCA, p1, p2, 0x00], data, sw);
     }
 
-    /// The whole of a free transparent EF: READ BINARY `00 B0 off_hi off_lo Le` in chunks of
-    /// at most 256 bytes (Le `00` = 256, the exact Le for a shorter last chunk), then one
-    /// 1-byte read at offset = file length answered `6B00`, which tells replay where the file
-    /// ends (docs/fixtures.md; card-facts §1.2).
+    /// The whole of a free transparent EF as a card gives it: READ BINARY
+    /// `00 B0 off_hi off_lo 00` (Le 256) in chunks of 256 bytes, the last one answered with
+    /// the bytes left and `9000` (ISO 7816-4 lets a card end a file so; this is what the
+    /// audit's first 256-byte read of a short file gets), then one 1-byte read at offset =
+    /// file length answered `6B00`. Replay learns the end of the file from both
+    /// (docs/fixtures.md, "How replay answers"; card-facts §1.2).
     pub fn read_whole(&mut self, content: &[u8]) {
         for (i, chunk) in content.chunks(CHUNK).enumerate() {
             let [hi, lo] = ((i * CHUNK) as u16).to_be_bytes();
-            let le = if chunk.len() == CHUNK {
-                0
-            } else {
-                chunk.len() as u8
-            };
-            self.exchange(&[0x00, 0xB0, hi, lo, le], chunk, sw::OK);
+            self.exchange(&[0x00, 0xB0, hi, lo, 0x00], chunk, sw::OK);
         }
         let [hi, lo] = (content.len() as u16).to_be_bytes();
         self.exchange(&[0x00, 0xB0, hi, lo, 0x01], &[], sw::WRONG_P1P2);
@@ -131,15 +128,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_are_chunked_and_end_with_6b00() {
+    fn reads_are_chunked_end_short_and_then_6b00() {
         let mut f = Fixture::new();
         f.read_whole(&[0xAB; 300]);
         let text = f.finish();
         let commands: Vec<&str> = text.lines().filter(|l| l.starts_with('>')).collect();
         assert_eq!(
             commands,
-            ["> 00 B0 00 00 00", "> 00 B0 01 00 2C", "> 00 B0 01 2C 01"]
+            ["> 00 B0 00 00 00", "> 00 B0 01 00 00", "> 00 B0 01 2C 01"]
         );
+        // The last chunk: 44 bytes to a read of 256, and 9000.
+        let last = text.lines().filter(|l| l.starts_with('<')).nth(1).unwrap();
+        assert_eq!(last.split(' ').count(), 1 + 44 + 2, "{last}");
+        assert!(last.ends_with("90 00"));
         assert!(text.ends_with("< 6B 00\n"));
     }
 }
