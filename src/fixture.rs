@@ -291,7 +291,9 @@ const SINGULAR: [&str; 6] = ["format", "kind", "reader", "atr", "tool", "date"];
 /// leak check lets through.
 fn fictional_value(value: &str) -> Result<(), String> {
     let v = value.trim();
-    let one_word = !v.is_empty() && !v.chars().any(char::is_whitespace);
+    // A control character is no part of a word: the writer turns it into a space, and the
+    // written line would then declare two values (fuzz/regressions/fixture/crash-41195eaa).
+    let one_word = !v.is_empty() && !v.chars().any(|c| c.is_whitespace() || c.is_control());
     let printed = crate::privacy::text::declared_digits(v).is_some_and(|d| d.len() == 12);
     if one_word || printed {
         Ok(())
@@ -403,6 +405,24 @@ fn one_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Fuzz crash 41195eaa: a `fictional:` value with a BEL and NULs inside passed as one
+    /// word, and the writer's line (controls become spaces) no longer parsed.
+    #[test]
+    fn fuzz_fixture_crash_41195eaa_a_fictional_value_with_control_characters_is_malformed() {
+        let text = SMALL.replace(
+            "note: made up\n",
+            "note: made up\nfictional: 9990\u{7}\u{0}\u{0}00000000105\n",
+        );
+        let (_, err) = Fixture::parse(&text).expect_err("a control character splits the value");
+        assert!(err.contains("exactly one value"), "{err}");
+        let input = include_bytes!(
+            "../fuzz/regressions/fixture/crash-41195eaac565110626ab18cf624d2983d0e0283f"
+        );
+        if let Ok(f) = Fixture::parse(&String::from_utf8_lossy(input)) {
+            Fixture::parse(&f.to_text()).expect("a parsed fixture writes a fixture that parses");
+        }
+    }
 
     const SMALL: &str = "# comment\nformat: myna-audit-fixture 1\nkind: synthetic\nnote: made up\nreader: R 00\natr: 3B 88 80 01\n\n> 00 a4 04 0c 0a d3 92 f0 00 26 01 00 00 00 01\n< 9000\n";
 
