@@ -199,7 +199,7 @@ pub const PASSWORD_FORMS: &[BirthForm] = &[
 ];
 
 /// Full-width digits and letters to ASCII, spaces removed, letters upper-case.
-fn normalise(input: &str) -> String {
+pub(super) fn normalise(input: &str) -> String {
     input
         .trim()
         .chars()

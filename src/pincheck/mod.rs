@@ -194,15 +194,8 @@ pub fn parse_name(s: &str) -> Result<Vec<String>, FaceError> {
 
 /// Full-width digits to ASCII; `None` unless all are digits (spaces dropped).
 fn ascii_digits(s: &str) -> Option<String> {
-    let mut out = String::new();
-    for c in s.chars().filter(|c| !c.is_whitespace()) {
-        match c {
-            '0'..='9' => out.push(c),
-            '０'..='９' => out.push(char::from_u32(c as u32 - 0xFEE0)?),
-            _ => return None,
-        }
-    }
-    (!out.is_empty()).then_some(out)
+    let d = birth::normalise(s);
+    (!d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())).then_some(d)
 }
 
 /// How a name is written into a password.

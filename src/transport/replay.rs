@@ -562,9 +562,12 @@ mod tests {
         Replayer::new(&fixture(&body), "test.fixture")
     }
 
+    fn hexs(s: &str) -> Vec<u8> {
+        hex::decode(s.replace(' ', "")).unwrap()
+    }
+
     fn tx(r: &mut Replayer, cmd: &str) -> Vec<u8> {
-        r.transmit(&hex::decode(cmd.replace(' ', "")).unwrap())
-            .unwrap()
+        r.transmit(&hexs(cmd)).unwrap()
     }
 
     #[test]
@@ -687,145 +690,138 @@ mod tests {
         let mut r = Replayer::new(&f, "t");
         assert!(r.transmit(&[0x00]).is_err());
     }
-}
 
-#[cfg(test)]
-mod answers_what_the_card_answered {
-    use super::*;
+    mod answers_what_the_card_answered {
+        use super::super::*;
+        use super::{fixture, hexs};
 
-    const SEL_JPKI: &str = "00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01";
-    const SEL_EF: &str = "00 A4 02 0C 02 00 05";
+        const SEL_JPKI: &str = "00 A4 04 0C 0A D3 92 F0 00 26 01 00 00 00 01";
+        const SEL_EF: &str = "00 A4 02 0C 02 00 05";
 
-    fn replayer(body: &str) -> Replayer {
-        let text = format!(
-            "format: myna-audit-fixture 1\nkind: recorded-private\nreader: R\natr: 3B 00\n{body}"
-        );
-        Replayer::new(&Fixture::parse(&text).unwrap(), "t")
-    }
-
-    fn hexs(s: &str) -> Vec<u8> {
-        hex::decode(s.replace(' ', "")).unwrap()
-    }
-
-    fn tx(r: &mut Replayer, cmd: &str) -> Result<Vec<u8>, Unanswerable> {
-        r.answer(&hexs(cmd))
-    }
-
-    fn data(n: usize) -> String {
-        (0..n).map(|i| format!("{:02X} ", i as u8)).collect()
-    }
-
-    fn short_read(sw: &str) -> Replayer {
-        // The issue's card: 164 bytes asked for with Le 256, answered with 164 bytes and `sw`.
-        replayer(&format!(
-            "> {SEL_JPKI}\n< 90 00\n> {SEL_EF}\n< 90 00\n> 00 B0 00 00 00\n< {}{sw}\n",
-            data(164)
-        ))
-    }
-
-    #[test]
-    fn a_short_answer_ends_the_file_with_the_status_word_the_card_gave() {
-        for sw in ["90 00", "62 82"] {
-            let mut r = short_read(sw);
-            tx(&mut r, SEL_JPKI).unwrap();
-            tx(&mut r, SEL_EF).unwrap();
-            let whole = tx(&mut r, "00 B0 00 00 00").unwrap();
-            assert_eq!(whole, hexs(&format!("{}{sw}", data(164))), "{sw}");
-            // The same read again (the tape is used up): the model, the same answer.
-            assert_eq!(tx(&mut r, "00 B0 00 00 00").unwrap(), whole, "{sw}");
-            // Inside the file: the bytes and 9000; past its end: the card's own status word.
-            assert_eq!(tx(&mut r, "00 B0 00 10 02").unwrap(), hexs("10 11 90 00"));
-            let tail = tx(&mut r, "00 B0 00 A0 10").unwrap();
-            assert_eq!(tail, hexs(&format!("A0 A1 A2 A3 {sw}")), "{sw}");
-            // At the end nothing was recorded: no status word is made up.
-            assert!(tx(&mut r, "00 B0 00 A4 01").is_err(), "{sw}");
+        fn replayer(body: &str) -> Replayer {
+            Replayer::new(&fixture(body), "t")
         }
-    }
 
-    #[test]
-    fn no_6282_is_invented_for_a_card_that_ended_with_9000() {
-        let mut r = short_read("90 00");
-        tx(&mut r, SEL_JPKI).unwrap();
-        tx(&mut r, SEL_EF).unwrap();
-        let resp = tx(&mut r, "00 B0 00 00 00").unwrap();
-        assert_eq!(resp[164..], [0x90, 0x00]);
-    }
-
-    #[test]
-    fn an_end_known_only_from_6b00_answers_no_read_past_it() {
-        let mut r = replayer(&format!(
-            "> {SEL_JPKI}\n< 90 00\n> {SEL_EF}\n< 90 00\n> 00 B0 00 00 10\n< {}90 00\n> 00 B0 00 10 01\n< 6B 00\n",
-            data(16)
-        ));
-        tx(&mut r, SEL_JPKI).unwrap();
-        tx(&mut r, SEL_EF).unwrap();
-        assert_eq!(tx(&mut r, "00 B0 00 00 08").unwrap()[8..], [0x90, 0x00]);
-        assert_eq!(tx(&mut r, "00 B0 00 10 05").unwrap(), hexs("6B 00"));
-        let err = tx(&mut r, "00 B0 00 00 00").unwrap_err();
-        assert!(err.why.contains("past the end"), "{}", err.why);
-    }
-
-    #[test]
-    fn a_6cxx_answer_and_the_resent_read_replay_as_recorded() {
-        let mut r = replayer(&format!(
-            "> {SEL_JPKI}\n< 90 00\n> {SEL_EF}\n< 90 00\n> 00 B0 00 00 00\n< 6C A4\n> 00 B0 00 00 A4\n< {}90 00\n",
-            data(164)
-        ));
-        tx(&mut r, SEL_JPKI).unwrap();
-        tx(&mut r, SEL_EF).unwrap();
-        assert_eq!(tx(&mut r, "00 B0 00 00 00").unwrap(), hexs("6C A4"));
-        assert_eq!(tx(&mut r, "00 B0 00 00 A4").unwrap().len(), 166);
-        // Another read past the end: this card answers those with 6Cxx (the bytes left).
-        assert_eq!(tx(&mut r, "00 B0 00 A0 10").unwrap(), hexs("6C 04"));
-    }
-
-    #[test]
-    fn a_61xx_chain_replays_and_teaches_the_bytes() {
-        let mut r = replayer(&format!(
-            "> {SEL_JPKI}\n< 90 00\n> {SEL_EF}\n< 90 00\n> 00 B0 00 00 00\n< 61 A4\n> 00 C0 00 00 A4\n< {}90 00\n",
-            data(164)
-        ));
-        tx(&mut r, SEL_JPKI).unwrap();
-        tx(&mut r, SEL_EF).unwrap();
-        assert_eq!(tx(&mut r, "00 B0 00 00 00").unwrap(), hexs("61 A4"));
-        assert_eq!(tx(&mut r, "00 C0 00 00 A4").unwrap().len(), 166);
-        // The model learned the bytes the GET RESPONSE brought.
-        assert_eq!(tx(&mut r, "00 B0 00 20 02").unwrap(), hexs("20 21 90 00"));
-    }
-
-    #[test]
-    fn a_command_answered_differently_twice_replays_both_answers_in_order() {
-        // A protected file that read once, then refused after the application was selected
-        // again (the audit's re-check), and a 6F00 first answer before the retry.
-        let mut r = replayer(&format!(
-            "> {SEL_JPKI}\n< 6F 00\n> {SEL_JPKI}\n< 90 00\n> {SEL_EF}\n< 90 00\n> 00 B0 00 00 01\n< 00 90 00\n\
-             > {SEL_JPKI}\n< 90 00\n> {SEL_EF}\n< 90 00\n> 00 B0 00 00 01\n< 69 82\n"
-        ));
-        for _ in 0..2 {
-            assert_eq!(tx(&mut r, SEL_JPKI).unwrap(), hexs("6F 00"));
-            assert_eq!(tx(&mut r, SEL_JPKI).unwrap(), hexs("90 00"));
-            tx(&mut r, SEL_EF).unwrap();
-            assert_eq!(tx(&mut r, "00 B0 00 00 01").unwrap(), hexs("00 90 00"));
-            tx(&mut r, SEL_JPKI).unwrap();
-            tx(&mut r, SEL_EF).unwrap();
-            assert_eq!(tx(&mut r, "00 B0 00 00 01").unwrap(), hexs("69 82"));
-            // A power change plays the recording again from its start.
-            r.reset();
+        fn tx(r: &mut Replayer, cmd: &str) -> Result<Vec<u8>, Unanswerable> {
+            r.answer(&hexs(cmd))
         }
-    }
 
-    #[test]
-    fn the_emulators_end_of_file_knob_chooses_the_status_word() {
-        for (knob, want) in [(0x9000, "90 00"), (0x6282, "62 82")] {
-            let mut r = short_read("62 82").with_end_of_file(Some(StatusWord(knob)));
+        fn data(n: usize) -> String {
+            (0..n).map(|i| format!("{:02X} ", i as u8)).collect()
+        }
+
+        fn short_read(sw: &str) -> Replayer {
+            // The issue's card: 164 bytes asked for with Le 256, answered with 164 bytes and `sw`.
+            replayer(&format!(
+                "> {SEL_JPKI}\n< 90 00\n> {SEL_EF}\n< 90 00\n> 00 B0 00 00 00\n< {}{sw}\n",
+                data(164)
+            ))
+        }
+
+        #[test]
+        fn a_short_answer_ends_the_file_with_the_status_word_the_card_gave() {
+            for sw in ["90 00", "62 82"] {
+                let mut r = short_read(sw);
+                tx(&mut r, SEL_JPKI).unwrap();
+                tx(&mut r, SEL_EF).unwrap();
+                let whole = tx(&mut r, "00 B0 00 00 00").unwrap();
+                assert_eq!(whole, hexs(&format!("{}{sw}", data(164))), "{sw}");
+                // The same read again (the tape is used up): the model, the same answer.
+                assert_eq!(tx(&mut r, "00 B0 00 00 00").unwrap(), whole, "{sw}");
+                // Inside the file: the bytes and 9000; past its end: the card's own status word.
+                assert_eq!(tx(&mut r, "00 B0 00 10 02").unwrap(), hexs("10 11 90 00"));
+                let tail = tx(&mut r, "00 B0 00 A0 10").unwrap();
+                assert_eq!(tail, hexs(&format!("A0 A1 A2 A3 {sw}")), "{sw}");
+                // At the end nothing was recorded: no status word is made up.
+                assert!(tx(&mut r, "00 B0 00 A4 01").is_err(), "{sw}");
+            }
+        }
+
+        #[test]
+        fn no_6282_is_invented_for_a_card_that_ended_with_9000() {
+            let mut r = short_read("90 00");
             tx(&mut r, SEL_JPKI).unwrap();
             tx(&mut r, SEL_EF).unwrap();
             let resp = tx(&mut r, "00 B0 00 00 00").unwrap();
-            assert_eq!(resp, hexs(&format!("{}{want}", data(164))));
-            assert_eq!(
-                tx(&mut r, "00 B0 00 00 04").unwrap(),
-                hexs("00 01 02 03 90 00")
-            );
+            assert_eq!(resp[164..], [0x90, 0x00]);
+        }
+
+        #[test]
+        fn an_end_known_only_from_6b00_answers_no_read_past_it() {
+            let mut r = replayer(&format!(
+                "> {SEL_JPKI}\n< 90 00\n> {SEL_EF}\n< 90 00\n> 00 B0 00 00 10\n< {}90 00\n> 00 B0 00 10 01\n< 6B 00\n",
+                data(16)
+            ));
+            tx(&mut r, SEL_JPKI).unwrap();
+            tx(&mut r, SEL_EF).unwrap();
+            assert_eq!(tx(&mut r, "00 B0 00 00 08").unwrap()[8..], [0x90, 0x00]);
+            assert_eq!(tx(&mut r, "00 B0 00 10 05").unwrap(), hexs("6B 00"));
+            let err = tx(&mut r, "00 B0 00 00 00").unwrap_err();
+            assert!(err.why.contains("past the end"), "{}", err.why);
+        }
+
+        #[test]
+        fn a_6cxx_answer_and_the_resent_read_replay_as_recorded() {
+            let mut r = replayer(&format!(
+                "> {SEL_JPKI}\n< 90 00\n> {SEL_EF}\n< 90 00\n> 00 B0 00 00 00\n< 6C A4\n> 00 B0 00 00 A4\n< {}90 00\n",
+                data(164)
+            ));
+            tx(&mut r, SEL_JPKI).unwrap();
+            tx(&mut r, SEL_EF).unwrap();
+            assert_eq!(tx(&mut r, "00 B0 00 00 00").unwrap(), hexs("6C A4"));
+            assert_eq!(tx(&mut r, "00 B0 00 00 A4").unwrap().len(), 166);
+            // Another read past the end: this card answers those with 6Cxx (the bytes left).
+            assert_eq!(tx(&mut r, "00 B0 00 A0 10").unwrap(), hexs("6C 04"));
+        }
+
+        #[test]
+        fn a_61xx_chain_replays_and_teaches_the_bytes() {
+            let mut r = replayer(&format!(
+                "> {SEL_JPKI}\n< 90 00\n> {SEL_EF}\n< 90 00\n> 00 B0 00 00 00\n< 61 A4\n> 00 C0 00 00 A4\n< {}90 00\n",
+                data(164)
+            ));
+            tx(&mut r, SEL_JPKI).unwrap();
+            tx(&mut r, SEL_EF).unwrap();
+            assert_eq!(tx(&mut r, "00 B0 00 00 00").unwrap(), hexs("61 A4"));
+            assert_eq!(tx(&mut r, "00 C0 00 00 A4").unwrap().len(), 166);
+            // The model learned the bytes the GET RESPONSE brought.
+            assert_eq!(tx(&mut r, "00 B0 00 20 02").unwrap(), hexs("20 21 90 00"));
+        }
+
+        #[test]
+        fn a_command_answered_differently_twice_replays_both_answers_in_order() {
+            // A protected file that read once, then refused after the application was selected
+            // again (the audit's re-check), and a 6F00 first answer before the retry.
+            let mut r = replayer(&format!(
+                "> {SEL_JPKI}\n< 6F 00\n> {SEL_JPKI}\n< 90 00\n> {SEL_EF}\n< 90 00\n> 00 B0 00 00 01\n< 00 90 00\n\
+             > {SEL_JPKI}\n< 90 00\n> {SEL_EF}\n< 90 00\n> 00 B0 00 00 01\n< 69 82\n"
+            ));
+            for _ in 0..2 {
+                assert_eq!(tx(&mut r, SEL_JPKI).unwrap(), hexs("6F 00"));
+                assert_eq!(tx(&mut r, SEL_JPKI).unwrap(), hexs("90 00"));
+                tx(&mut r, SEL_EF).unwrap();
+                assert_eq!(tx(&mut r, "00 B0 00 00 01").unwrap(), hexs("00 90 00"));
+                tx(&mut r, SEL_JPKI).unwrap();
+                tx(&mut r, SEL_EF).unwrap();
+                assert_eq!(tx(&mut r, "00 B0 00 00 01").unwrap(), hexs("69 82"));
+                // A power change plays the recording again from its start.
+                r.reset();
+            }
+        }
+
+        #[test]
+        fn the_emulators_end_of_file_knob_chooses_the_status_word() {
+            for (knob, want) in [(0x9000, "90 00"), (0x6282, "62 82")] {
+                let mut r = short_read("62 82").with_end_of_file(Some(StatusWord(knob)));
+                tx(&mut r, SEL_JPKI).unwrap();
+                tx(&mut r, SEL_EF).unwrap();
+                let resp = tx(&mut r, "00 B0 00 00 00").unwrap();
+                assert_eq!(resp, hexs(&format!("{}{want}", data(164))));
+                assert_eq!(
+                    tx(&mut r, "00 B0 00 00 04").unwrap(),
+                    hexs("00 01 02 03 90 00")
+                );
+            }
         }
     }
 }
